@@ -25,9 +25,18 @@ export function isNullMx(r: Pick<MxRecord, "exchange">): boolean {
   return r.exchange === ".";
 }
 
+/** One MX host of the component's arguments (RFC 5321 §5.1). */
+export interface MxHostArgs {
+  /** Host name of the mail exchanger; never an IP address. */
+  host: string;
+  /** Preference 0–65535; lower is tried first. */
+  priority: number;
+}
+
 /** Structured MX arguments of the component. */
 export interface MxArgs {
-  mx?: { host: string; priority: number }[];
+  mx?: MxHostArgs[];
+  /** Publish a null MX (`0 .`, RFC 7505): the domain receives no mail. */
   nullMx?: boolean;
 }
 

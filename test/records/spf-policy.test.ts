@@ -1,12 +1,12 @@
 import { Diagnostic } from "../../components/records/diagnostics";
 import { SpfAll } from "../../components/records/enums";
-import { SpfPolicy, buildSpf, parseSpf, renderSpf, spfToPolicy, validateSpf, validateSpfPolicy } from "../../components/records/spf";
+import { SpfArgs, buildSpf, parseSpf, renderSpf, spfToPolicy, validateSpf, validateSpfPolicy } from "../../components/records/spf";
 
 const errs = (ds: Diagnostic[]) => ds.filter((d) => d.severity === "error");
 const at = (ds: Diagnostic[]) => ds.map((d) => [d.code, d.field]);
 
 describe("buildSpf: structured arguments → canonical record", () => {
-  test.each<[SpfPolicy, string]>([
+  test.each<[SpfArgs, string]>([
     [{}, "v=spf1 ~all"],
     [{ include: ["_spf.google.com"] }, "v=spf1 include:_spf.google.com ~all"],
     [{ include: ["spf.protection.outlook.com"], all: SpfAll.Fail }, "v=spf1 include:spf.protection.outlook.com -all"],
@@ -62,7 +62,7 @@ describe("validateSpfPolicy: argument errors name their field", () => {
     [{ all: SpfAll.Pass }, "spf.pass-all", "spf.all"],
     [{ ip4: ["0.0.0.0/0"] }, "spf.open-network", "spf.ip4[0]"],
   ])("%j → %s at %s", (policy, code, field) => {
-    const d = validateSpfPolicy(policy as SpfPolicy);
+    const d = validateSpfPolicy(policy as SpfArgs);
     expect(at(d)).toContainEqual([code, field]);
     expect(d.find((x) => x.code === code)?.severity).toBe("error");
   });
@@ -87,7 +87,7 @@ describe("validateSpfPolicy: argument errors name their field", () => {
 });
 
 describe("RFC 7208 §4.6.1 injection: an argument can never add a term", () => {
-  test.each<[SpfPolicy, string]>([
+  test.each<[SpfArgs, string]>([
     [{ include: ["_spf.google.com", "x.example", "_spf.google.com -all"] }, "spf.include[2]"],
     [{ include: ["x ip4:0.0.0.0/0"] }, "spf.include[0]"],
     [{ include: ["x.example\n+all"] }, "spf.include[0]"],

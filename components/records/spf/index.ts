@@ -12,4 +12,4 @@ export { parseMacroString, checkDomainSpec, checkExplanation, hasMacro } from ".
 export type { MacroContext, MacroPart, ParsedMacroString } from "./macro";
 export { parseTerm, checkTerm, parseIpNetwork } from "./term";
 export { buildSpf, validateSpfPolicy, spfToPolicy } from "./policy";
-export type { SpfPolicy, SpfLeftOut } from "./policy";
+export type { SpfArgs, SpfLeftOut } from "./policy";

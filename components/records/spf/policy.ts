@@ -16,7 +16,7 @@ import { SpfMechanism, SpfQualifier, SpfRecord, SpfTerm, show } from "./model";
 import { parseIpNetwork, renderTerm } from "./term";
 import { dedupeDiagnostics, validateSpfTerms } from "./validate";
 
-export interface SpfPolicy {
+export interface SpfArgs {
   /** Authorize the domain's own A/AAAA addresses (`a`). */
   a?: boolean;
   /** Authorize the domain's MX hosts (`mx`). */
@@ -42,7 +42,7 @@ const ALL_VALUES: readonly string[] = Object.values(SpfAll);
 const PREFIX = /^(?:[+\-~?]?)(all|include|a|mx|ptr|ip4|ip6|exists|redirect|exp)(?:[:=/]|$)/i;
 
 /** The record in canonical order: a mx ip4… ip6… include… exists… then all or redirect=. */
-export function buildSpf(policy: SpfPolicy): SpfRecord {
+export function buildSpf(policy: SpfArgs): SpfRecord {
   return buildWithPaths(policy, "spf").record;
 }
 
@@ -53,7 +53,7 @@ interface Built {
   diagnostics: Diagnostic[];
 }
 
-function buildWithPaths(policy: SpfPolicy, field: string): Built {
+function buildWithPaths(policy: SpfArgs, field: string): Built {
   const diagnostics: Diagnostic[] = [];
   const terms: SpfTerm[] = [];
   const paths: string[] = [];
@@ -172,7 +172,7 @@ function itemText(item: unknown, kind: string, path: string): string | Diagnosti
  * Check the structured arguments: each entry with its field path, then the record they build
  * (lookup limit, `+all`, duplicates…) with its diagnostics mapped back to the argument fields.
  */
-export function validateSpfPolicy(policy: SpfPolicy, field = "spf"): Diagnostic[] {
+export function validateSpfPolicy(policy: SpfArgs, field = "spf"): Diagnostic[] {
   const built = buildWithPaths(policy, field);
   const recordLevel = validateSpfTerms(built.record).map(({ diagnostic, termIndex }) => ({
     ...diagnostic,
@@ -194,8 +194,8 @@ export interface SpfLeftOut {
  * `all: "?all"`, which gives the same neutral result as the missing `all` (§4.7) where the
  * component's default would be `~all`.
  */
-export function spfToPolicy(record: SpfRecord): { policy: SpfPolicy; leftOut: SpfLeftOut[] } {
-  const policy: SpfPolicy = {};
+export function spfToPolicy(record: SpfRecord): { policy: SpfArgs; leftOut: SpfLeftOut[] } {
+  const policy: SpfArgs = {};
   const leftOut: SpfLeftOut[] = [];
   const terms = Array.isArray(record?.terms) ? record.terms : [];
   const allIdx = terms.findIndex((t) => t.kind === "mechanism" && t.name === "all");

@@ -1,0 +1,160 @@
+/**
+ * A stand-in for the Pulumi engine and the cloud providers, for planning offline and for tests:
+ * no Pulumi CLI, no provider plugins, no credentials. Resources are recorded with their inputs;
+ * provider functions (zone lookups) get placeholder answers; `tls:index/privateKey:PrivateKey`
+ * gets a real key made by node:crypto, so every planned DKIM record is a valid, verifiable key.
+ *
+ * The mocks must be installed on the `@pulumi/pulumi` instance the program itself loads
+ * (`installMocks`), since a program with its own node_modules has its own SDK copy.
+ */
+import { createHash, generateKeyPairSync, KeyObject } from "node:crypto";
+import type * as pulumiSdk from "@pulumi/pulumi";
+
+type PulumiModule = typeof pulumiSdk;
+type MockResourceArgs = pulumiSdk.runtime.MockResourceArgs;
+type MockCallArgs = pulumiSdk.runtime.MockCallArgs;
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** Set once the engine assigned it (after the registration completes). */
+  urn: string;
+  /** Inputs as the provider would receive them (secrets unwrapped). */
+  inputs: Record<string, unknown>;
+  /** The explicit provider reference, `urn::id`, when one was passed. */
+  provider?: string;
+  custom: boolean;
+}
+
+export interface MockEngineOptions {
+  /** Reuse one key per resource name across runs in this process, as state does between `pulumi up` runs. */
+  stableKeys?: boolean;
+}
+
+export interface MockEngine {
+  mocks: pulumiSdk.runtime.Mocks;
+  resources: RecordedResource[];
+  calls: MockCallArgs[];
+  /** Keys generated for `tls.PrivateKey` resources, by resource name. */
+  keys: Map<string, GeneratedTestKey>;
+}
+
+export interface GeneratedTestKey {
+  algorithm: string;
+  publicKeyPem: string;
+  privateKeyPem: string;
+  privateKeyPemPkcs8: string;
+}
+
+const keyCache = new Map<string, GeneratedTestKey>();
+
+/** Placeholder zone ids in each provider's format, stable per zone name. */
+export function placeholderZoneId(kind: "cloudflare" | "route53", zoneName: string): string {
+  const h = createHash("sha256").update(`${kind}:${zoneName}`).digest("hex");
+  return kind === "cloudflare" ? h.slice(0, 32) : `Z${BigInt(`0x${h.slice(0, 24)}`).toString(36).toUpperCase().padStart(20, "0").slice(0, 20)}`;
+}
+
+export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
+  const resources: RecordedResource[] = [];
+  const calls: MockCallArgs[] = [];
+  const keys = new Map<string, GeneratedTestKey>();
+  const mocks: pulumiSdk.runtime.Mocks = {
+    newResource(args: MockResourceArgs) {
+      resources.push({ type: args.type, name: args.name, urn: "", inputs: args.inputs ?? {}, provider: args.provider, custom: args.custom !== false });
+      const state: Record<string, unknown> = { ...(args.inputs ?? {}) };
+      switch (args.type) {
+        case "tls:index/privateKey:PrivateKey": {
+          const key = generateKey(args.name, args.inputs, options.stableKeys === true);
+          keys.set(args.name, key);
+          Object.assign(state, key);
+          break;
+        }
+        case "aws:sesv2/emailIdentity:EmailIdentity": {
+          const tokens = [1, 2, 3].map((i) => createHash("sha256").update(`${args.inputs.emailIdentity}:${i}`).digest("hex").slice(0, 32));
+          state.dkimSigningAttributes = { ...(args.inputs.dkimSigningAttributes ?? {}), tokens, status: "PENDING" };
+          break;
+        }
+      }
+      return { id: `${args.name}-id`, state };
+    },
+    call(args: MockCallArgs) {
+      calls.push(args);
+      switch (args.token) {
+        case "cloudflare:index/getZone:getZone": {
+          const name = args.inputs?.filter?.name ?? "unknown.invalid";
+          const id = placeholderZoneId("cloudflare", name);
+          return { id, zoneId: id, name, status: "active" };
+        }
+        case "aws:route53/getZone:getZone": {
+          const name = args.inputs?.name ?? "unknown.invalid";
+          const id = placeholderZoneId("route53", name);
+          return { id, zoneId: id, name };
+        }
+        default:
+          return { ...(args.inputs ?? {}) };
+      }
+    },
+  };
+  return { mocks, resources, calls, keys };
+}
+
+/**
+ * Install the mocks on a given SDK instance and reset it for a new program run. Config values
+ * must be set before the program is loaded (`setAllConfig` on the same instance).
+ */
+export async function installMocks(pulumi: PulumiModule, engine: MockEngine, project: string, stack: string, preview = false): Promise<void> {
+  await pulumi.runtime.setMocks(engine.mocks, project, stack, preview);
+}
+
+/**
+ * Wait until every resource registration and output of the program has settled, then fill in the
+ * URNs the engine assigned.
+ */
+export async function settle(pulumi: PulumiModule, engine: MockEngine): Promise<void> {
+  // waitForRPCs is the SDK's own "drain the queue" (used by disconnect); it is marked internal.
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  for (let i = 0; i < 3; i++) {
+    await runtime.waitForRPCs?.();
+    await new Promise((r) => setImmediate(r));
+  }
+  const monitor = pulumi.runtime.getMonitor() as unknown as { resources?: Map<string, { urn: string }> };
+  const urns = [...(monitor?.resources?.keys() ?? [])];
+  for (const r of engine.resources) {
+    r.urn = urns.find((u) => u.endsWith(`::${r.name}`) && urnType(u) === r.type) ?? r.urn;
+  }
+}
+
+/** The resource's own type, the last segment of the URN's type chain. */
+export function urnType(urn: string): string {
+  const typeChain = urn.split("::")[2] ?? "";
+  const parts = typeChain.split("$");
+  return parts[parts.length - 1];
+}
+
+/** The parent's type chain of a URN (`maildomain:index:MailDomain` for a record under it). */
+export function urnParentTypes(urn: string): string[] {
+  const parts = (urn.split("::")[2] ?? "").split("$");
+  return parts.slice(0, -1);
+}
+
+function generateKey(name: string, inputs: Record<string, unknown>, stable: boolean): GeneratedTestKey {
+  const algorithm = String(inputs.algorithm ?? "RSA");
+  const bits = Number(inputs.rsaBits ?? 2048);
+  const cacheKey = `${name}:${algorithm}:${bits}`;
+  const cached = stable ? keyCache.get(cacheKey) : undefined;
+  if (cached) return cached;
+  let pair: { publicKey: KeyObject; privateKey: KeyObject };
+  if (algorithm === "ED25519") pair = generateKeyPairSync("ed25519");
+  else if (algorithm === "ECDSA") pair = generateKeyPairSync("ec", { namedCurve: String(inputs.ecdsaCurve ?? "P256") === "P384" ? "P-384" : "P-256" });
+  else pair = generateKeyPairSync("rsa", { modulusLength: bits });
+  const pkcs8 = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const key: GeneratedTestKey = {
+    algorithm,
+    publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+    // As @pulumi/tls: PKCS#1 for RSA, PKCS#8 otherwise.
+    privateKeyPem: algorithm === "RSA" ? pair.privateKey.export({ type: "pkcs1", format: "pem" }).toString() : pkcs8,
+    privateKeyPemPkcs8: pkcs8,
+  };
+  if (stable) keyCache.set(cacheKey, key);
+  return key;
+}

@@ -1,0 +1,146 @@
+/**
+ * `MailDomain`: one declaration gives a domain correct MX, SPF, DKIM and DMARC (plus MTA-STS,
+ * TLS-RPT and BIMI) on Cloudflare or Route 53.
+ *
+ * args → planner (pure core: validated record sets) → DKIM keys (@pulumi/tls) → DNS adapter.
+ * Bad arguments throw one `MailDomainArgsError` before anything is registered; risky but valid
+ * settings are logged as warnings and left to the policy pack.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MailDomainArgs } from "./args";
+import { DkimSigningConfig, GeneratedKey, generateKey, signingConfig } from "./dkim/generated-keys";
+import { MailDomainArgsError } from "./errors";
+import { planMailDomain } from "./plan/plan";
+import { MailPlan, PlannedRecordSet } from "./plan/model";
+import { formatDiagnostic } from "./records/diagnostics";
+import { fqdn } from "./records/names";
+import { chooseZone, createAdapter, ZoneChoice } from "./providers/select";
+import { RecordSetInput } from "./providers/types";
+import { sesIdentityRecords } from "./providers/ses-identity";
+
+/** One record set the component manages, in presentation form. */
+export interface MailRecord {
+  /** Absolute owner name without trailing dot. */
+  name: string;
+  /** `MX`, `TXT` or `CNAME`. */
+  type: string;
+  ttl: number;
+  /** TXT: the whole value (unsplit, unquoted); MX: `10 mx.example.com.`; CNAME: `target.example.net.` */
+  values: string[];
+}
+
+/** The DKIM record of one selector. */
+export interface DkimSelectorRecord {
+  /** `<selector>._domainkey.<domain>` */
+  name: string;
+  /** `TXT`, or `CNAME` for a delegated selector. */
+  type: string;
+  value: string;
+}
+
+export class MailDomain extends pulumi.ComponentResource {
+  /** The zone the records are published in. */
+  public readonly zoneId!: pulumi.Output<string>;
+  /** Every record the component manages, in canonical order. */
+  public readonly records!: pulumi.Output<MailRecord[]>;
+  /** The SPF record of the mail domain. */
+  public readonly spfRecord!: pulumi.Output<string | undefined>;
+  /** The DMARC record. */
+  public readonly dmarcRecord!: pulumi.Output<string | undefined>;
+  /** The MTA-STS policy file to serve at https://mta-sts.<domain>/.well-known/mta-sts.txt. */
+  public readonly mtaStsPolicy!: pulumi.Output<string | undefined>;
+  /** Per selector: the DKIM record name, type and value. */
+  public readonly dkim!: pulumi.Output<Record<string, DkimSelectorRecord>>;
+  /** Per generated selector: the private key PEM (secret). */
+  public readonly dkimPrivateKeys!: pulumi.Output<Record<string, string>>;
+  /** Per generated selector: signing configuration for Exim, Postfix with OpenDKIM, and rspamd (secret). */
+  public readonly signingConfigs!: pulumi.Output<Record<string, DkimSigningConfig>>;
+
+  constructor(name: string, args: MailDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate everything before registering anything: bad input creates nothing.
+    const { plan, zone } = planOrThrow(name, args);
+    super("maildomain:index:MailDomain", name, {}, opts);
+
+    for (const w of plan.warnings) pulumi.log.warn(formatDiagnostic(w), this);
+    for (const n of plan.notes) pulumi.log.info(n, this);
+
+    const adapter = createAdapter(args, zone, this);
+    const keys = new Map<string, GeneratedKey>(plan.generatedKeys.map((spec) => [spec.selector, generateKey(name, spec, this)]));
+    const sets: RecordSetInput[] = plan.sets.map((s) => toRecordSetInput(s, keys));
+    if (args.amazonSes?.createIdentity) sets.push(...sesIdentityRecords(name, plan.domain, args.amazonSes, plan.sets[0]?.ttl ?? 3600, this));
+    adapter.createRecords(sets, { baseName: name, parent: this });
+
+    this.zoneId = adapter.zoneId;
+    this.records = pulumi.output(sets.map(presentRecordSet));
+    this.spfRecord = pulumi.output(plan.spfRecord);
+    this.dmarcRecord = pulumi.output(plan.dmarcRecord);
+    this.mtaStsPolicy = pulumi.output(plan.mtaStsPolicy);
+    this.dkim = dkimOutputs(plan, keys);
+    this.dkimPrivateKeys = pulumi.secret(
+      pulumi.all(Object.fromEntries([...keys].map(([selector, k]) => [selector, k.privateKeyPem]))) as pulumi.Output<Record<string, string>>,
+    );
+    this.signingConfigs = pulumi.secret(
+      Object.fromEntries(plan.generatedKeys.map((spec) => [spec.selector, signingConfig(plan.domain, spec)])),
+    ) as pulumi.Output<Record<string, DkimSigningConfig>>;
+
+    this.registerOutputs({
+      zoneId: this.zoneId,
+      records: this.records,
+      spfRecord: this.spfRecord,
+      dmarcRecord: this.dmarcRecord,
+      mtaStsPolicy: this.mtaStsPolicy,
+      dkim: this.dkim,
+      dkimPrivateKeys: this.dkimPrivateKeys,
+      signingConfigs: this.signingConfigs,
+    });
+  }
+}
+
+function planOrThrow(name: string, args: MailDomainArgs): { plan: MailPlan; zone: ZoneChoice } {
+  const plan = planMailDomain(args ?? ({} as MailDomainArgs));
+  const chosen = chooseZone(args ?? ({} as MailDomainArgs), plan.domain);
+  const errors = [...chosen.diagnostics, ...plan.errors];
+  if (errors.length || !chosen.zone) throw new MailDomainArgsError(name, errors);
+  return { plan, zone: chosen.zone };
+}
+
+function toRecordSetInput(set: PlannedRecordSet, keys: Map<string, GeneratedKey>): RecordSetInput {
+  return {
+    id: set.id,
+    name: set.name,
+    type: set.type,
+    ttl: set.ttl,
+    comment: set.comment,
+    values: set.values.map((v) => ({
+      id: v.id,
+      content: v.generatedKey ? (keys.get(v.generatedKey.selector) as GeneratedKey).record : v.content,
+      priority: v.priority,
+    })),
+  };
+}
+
+/** Presentation form of a set's values, as in a zone file but with TXT values unsplit. */
+function presentRecordSet(set: RecordSetInput): pulumi.Output<MailRecord> {
+  return pulumi.all([set.name, pulumi.all(set.values.map((v) => v.content))]).apply(([name, contents]) => ({
+    name,
+    type: set.type,
+    ttl: set.ttl,
+    values: contents.map((c, i) => {
+      if (set.type === "MX") return `${set.values[i].priority} ${c === "." ? "." : fqdn(c)}`;
+      if (set.type === "CNAME") return fqdn(c);
+      return c;
+    }),
+  }));
+}
+
+function dkimOutputs(plan: MailPlan, keys: Map<string, GeneratedKey>): pulumi.Output<Record<string, DkimSelectorRecord>> {
+  const entries = plan.sets
+    .filter((s) => s.purpose === "dkim" && !s.name.startsWith("*."))
+    .map((s) => {
+      const selector = s.name.slice(0, s.name.indexOf("._domainkey."));
+      const v = s.values[0];
+      const value = v.generatedKey ? (keys.get(v.generatedKey.selector) as GeneratedKey).record : pulumi.output(s.type === "CNAME" ? fqdn(v.content) : v.content);
+      return pulumi.output(value).apply((val) => [selector, { name: s.name, type: s.type, value: val }] as const);
+    });
+  return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs));
+}

@@ -1,0 +1,319 @@
+/**
+ * The planner: typed args → validated core models → record sets. Pure (no Pulumi, no I/O), so the
+ * component, the offline plan command, the importer and the benchmarks share it. Every rule it
+ * applies lives in `components/records/`; this module only composes them, merges the presets and
+ * checks what spans several records (parked domains, one SPF record per name, CNAME exclusivity).
+ */
+import { createHash } from "node:crypto";
+import { Diagnostic, invalid } from "../records/diagnostics";
+import { Alignment, DkimAlgorithm, DmarcPolicy, SpfAll } from "../records/enums";
+import { normalizeName, ownerNames } from "../records/names";
+import { checkNoControlCharacters } from "../records/txt";
+import { buildSpf, checkSpfRecordSet, renderSpf, validateSpfPolicy } from "../records/spf";
+import { buildDkimRecord, renderDkim, validateDkimArgs } from "../records/dkim";
+import { buildDmarc, externalReportDestinations, renderDmarc, validateDmarcArgs } from "../records/dmarc";
+import { buildMx, validateMxArgs } from "../records/mx";
+import { buildMtaSts, renderMtaStsTxt, validateMtaStsArgs } from "../records/mta-sts";
+import { buildTlsRpt, renderTlsRpt, validateTlsRptArgs } from "../records/tls-rpt";
+import { buildBimi, checkBimiDmarcRequirement, renderBimi, validateBimiArgs } from "../records/bimi";
+import { presetContributions, PresetContribution } from "../presets";
+import { DkimArgs, DmarcArgs, MailRecordsArgs, MxHostArgs, SpfArgs } from "./args";
+import { MailPlan, PlannedRecordSet, PlannedValue } from "./model";
+
+export const DEFAULT_TTL = 3600;
+
+/** Everything the planner needs beyond the args, as plain values. */
+export interface PlanOptions {
+  /** Field path prefix for messages (e.g. `domains[2]` in stack config). */
+  fieldPrefix?: string;
+}
+
+/** Plan a mail domain. Never throws on user input: problems come back as `errors`. */
+export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {}): MailPlan {
+  const b = new PlanBuilder(options.fieldPrefix);
+  const domainName = normalizeName(args?.domain ?? "", "domain", { hostname: true });
+  b.add(domainName.diagnostics);
+  const domain = domainName.name;
+  const ttl = args.ttl ?? DEFAULT_TTL;
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > 2147483647) {
+    b.add([invalid("name.ttl", "ttl", `ttl ${ttl} must be a whole number of seconds from 1 to 2147483647 (3600 is a good default).`, "RFC 2181 §8")]);
+  }
+  if (b.errors.length) return b.result(domain);
+
+  const parked = args.parked === true;
+  if (parked) checkParkedConflicts(args, b);
+  const presets = presetContributions(domain, args);
+  presets.forEach((p) => {
+    b.add(p.diagnostics);
+    b.notes.push(...(p.notes ?? []));
+  });
+
+  // MX ---------------------------------------------------------------------------------------
+  const mxArgs = mergeMx(args, presets, b);
+  b.add(validateMxArgs({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked }, "mx"));
+  const mx = buildMx({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked });
+  if (mx.length) {
+    b.set("mx", "mx", domain, "MX", ttl, `MX for ${domain}`, mx.map((r) => ({ id: mxValueId(r.exchange), content: r.exchange, priority: r.priority })));
+  }
+
+  // SPF and other TXT on the domain's own name -------------------------------------------------
+  const spfArgs: SpfArgs | undefined = parked ? { all: SpfAll.Fail } : mergeSpf(args.spf, presets);
+  const apexTxt: PlannedValue[] = [];
+  let spfRecord: string | undefined;
+  if (spfArgs) {
+    b.add(validateSpfPolicy(spfArgs, "spf"));
+    if (!b.hasErrorsUnder("spf")) {
+      spfRecord = renderSpf(buildSpf(spfArgs));
+      apexTxt.push({ id: "spf", content: spfRecord });
+    }
+  }
+  const extraTxt = [...(args.extraTxt ?? []), ...presets.flatMap((p) => p.extraTxt ?? [])];
+  extraTxt.forEach((value, i) => {
+    const field = i < (args.extraTxt?.length ?? 0) ? `extraTxt[${i}]` : "extraTxt";
+    b.add(checkExtraTxt(value, field));
+    apexTxt.push({ id: `txt-${shortHash(value)}`, content: value });
+  });
+  if (apexTxt.length) {
+    b.add(checkSpfRecordSet(apexTxt.map((v) => v.content), "extraTxt"));
+    b.set("txt", "txt", domain, "TXT", ttl, `SPF and TXT for ${domain}`, dedupeValues(apexTxt, b, "extraTxt"));
+  }
+
+  // DKIM ---------------------------------------------------------------------------------------
+  // The user's selectors and the presets' are validated under their own field paths.
+  const dkimSources: { field: string; entries: unknown }[] = [
+    { field: "dkim", entries: args.dkim },
+    ...presets.filter((p) => p.dkim?.length).map((p) => ({ field: `${p.field}.dkim`, entries: p.dkim })),
+  ];
+  const dkim: { entry: DkimArgs; field: string }[] = [];
+  for (const source of dkimSources) {
+    b.add(validateDkimArgs(source.entries, source.field));
+    if (Array.isArray(source.entries)) source.entries.forEach((entry: DkimArgs, i) => dkim.push({ entry, field: `${source.field}[${i}]` }));
+  }
+  checkSelectorsUnique(dkim, b);
+  if (!dkimSources.some((s) => b.hasErrorsUnder(s.field))) {
+    for (const { entry, field } of dkim) planDkim(entry, field, domain, ttl, b);
+  }
+  if (parked) {
+    b.set("dkim-wildcard", "dkim", `*._domainkey.${domain}`, "TXT", ttl, `revoked DKIM for parked ${domain}`, [
+      { id: "dkim-wildcard", content: "v=DKIM1; p=" },
+    ]);
+  }
+
+  // DMARC --------------------------------------------------------------------------------------
+  const dmarcArgs: DmarcArgs | undefined = parked
+    ? { policy: DmarcPolicy.Reject, subdomainPolicy: DmarcPolicy.Reject, ...parkedAlignment() }
+    : args.dmarc;
+  let dmarcRecord: string | undefined;
+  let dmarcModel: ReturnType<typeof buildDmarc> | undefined;
+  if (dmarcArgs) {
+    b.add(validateDmarcArgs(dmarcArgs, "dmarc"));
+    if (!b.hasErrorsUnder("dmarc")) {
+      dmarcModel = buildDmarc(dmarcArgs);
+      dmarcRecord = renderDmarc(dmarcModel);
+      b.set("dmarc", "dmarc", ownerNames.dmarc(domain), "TXT", ttl, `DMARC for ${domain}`, [{ id: "dmarc", content: dmarcRecord }]);
+      for (const ext of externalReportDestinations(domain, dmarcModel)) {
+        b.notes.push(
+          `${domain}: DMARC ${ext.tag} reports to ${ext.uri} are sent only if ${ext.destinationHost} publishes TXT "v=DMARC1" at ${ext.authorizationName} (RFC 7489 §7.1); most report services publish it for every customer, check yours.`,
+        );
+      }
+    }
+  }
+
+  // MTA-STS, TLS-RPT, BIMI -----------------------------------------------------------------------
+  let mtaStsPolicy: string | undefined;
+  if (args.mtaSts) {
+    // "." among the hosts (a null MX) is how the validator learns the domain receives no mail.
+    b.add(validateMtaStsArgs(args.mtaSts, mx.map((r) => r.exchange), "mtaSts"));
+    if (!b.hasErrorsUnder("mtaSts")) {
+      const sts = buildMtaSts(args.mtaSts, mx.map((r) => r.exchange));
+      mtaStsPolicy = sts.policyText;
+      b.set("mta-sts", "mta-sts", ownerNames.mtaSts(domain), "TXT", ttl, `MTA-STS for ${domain}`, [{ id: "mta-sts", content: renderMtaStsTxt(sts.txt) }]);
+      b.notes.push(`${domain}: serve the MTA-STS policy at https://${ownerNames.mtaStsPolicyHost(domain)}/.well-known/mta-sts.txt (output mtaStsPolicy) with a valid certificate; senders ignore the TXT record without it (RFC 8461 §3.3).`);
+    }
+  }
+  if (args.tlsRpt) {
+    b.add(validateTlsRptArgs(args.tlsRpt, "tlsRpt"));
+    if (!b.hasErrorsUnder("tlsRpt")) {
+      b.set("tls-rpt", "tls-rpt", ownerNames.tlsRpt(domain), "TXT", ttl, `TLS-RPT for ${domain}`, [{ id: "tls-rpt", content: renderTlsRpt(buildTlsRpt(args.tlsRpt)) }]);
+    }
+  }
+  if (args.bimi) {
+    b.add(validateBimiArgs(args.bimi, "bimi"));
+    b.add(checkBimiDmarcRequirement(dmarcModel ? { p: dmarcModel.p, sp: dmarcModel.sp, pct: dmarcModel.pct } : undefined, "bimi"));
+    if (!b.hasErrorsUnder("bimi")) {
+      const selector = (args.bimi.selector ?? "default").toLowerCase();
+      b.set(`bimi-${selector}`, "bimi", ownerNames.bimi(domain, selector), "TXT", ttl, `BIMI for ${domain}`, [
+        { id: `bimi-${selector}`, content: renderBimi(buildBimi(args.bimi)) },
+      ]);
+    }
+  }
+
+  // Records the presets put on other names -------------------------------------------------------
+  for (const p of presets) {
+    for (const r of p.records ?? []) {
+      b.set(r.id, p.field, r.name, r.type, ttl, `${p.provider} for ${domain}`, r.values);
+    }
+  }
+
+  b.checkCnameExclusivity();
+  return b.result(domain, { spfRecord, dmarcRecord, mtaStsPolicy });
+}
+
+/** The field of the component args each tag of a built DKIM record comes from. */
+const DKIM_TAG_FIELD: Record<string, string> = { p: "publicKey", t: "testing", k: "algorithm" };
+
+function planDkim(entry: DkimArgs, field: string, domain: string, ttl: number, b: PlanBuilder): void {
+  const selector = entry.selector.toLowerCase();
+  const id = `dkim-${selector.replace(/\./g, "-")}`;
+  const name = ownerNames.dkim(selector, domain);
+  const comment = `DKIM ${selector} for ${domain}`;
+  if (entry.cnameTarget) {
+    const target = normalizeName(entry.cnameTarget, "cnameTarget").name;
+    b.set(id, "dkim", name, "CNAME", ttl, comment, [{ id, content: target }]);
+    return;
+  }
+  if (entry.publicKey !== undefined || entry.revoked) {
+    const built = buildDkimRecord({ publicKey: entry.revoked ? undefined : entry.publicKey, revoked: entry.revoked, testing: entry.testing });
+    b.add(built.diagnostics.map((d) => ({ ...d, field: `${field}.${DKIM_TAG_FIELD[d.field] ?? "publicKey"}` })));
+    b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: renderDkim(built.model) }]);
+    return;
+  }
+  const spec = { selector, algorithm: entry.algorithm ?? DkimAlgorithm.Rsa2048, testing: entry.testing === true };
+  b.generatedKeys.push(spec);
+  b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: "", generatedKey: spec }]);
+}
+
+/** One key per selector, across the user's entries and the presets'. */
+function checkSelectorsUnique(dkim: { entry: DkimArgs; field: string }[], b: PlanBuilder): void {
+  const seen = new Map<string, string>();
+  for (const { entry, field } of dkim) {
+    if (typeof entry?.selector !== "string") continue;
+    const key = entry.selector.toLowerCase();
+    const first = seen.get(key);
+    if (first && first.split("[")[0] !== field.split("[")[0]) {
+      b.add([invalid("dkim.duplicate-selector", `${field}.selector`, `selector "${entry.selector}" is declared in ${first} and in ${field}: one selector publishes one key. Rename one of them.`, "RFC 6376 §3.1")]);
+    }
+    if (!first) seen.set(key, field);
+  }
+}
+
+/** M3AAWG parked domains: strict alignment so nothing can pass DMARC for them. */
+function parkedAlignment(): Partial<DmarcArgs> {
+  return { dkimAlignment: Alignment.Strict, spfAlignment: Alignment.Strict };
+}
+
+function checkParkedConflicts(args: MailRecordsArgs, b: PlanBuilder): void {
+  const conflicting = (["mx", "spf", "dkim", "dmarc", "mtaSts", "tlsRpt", "bimi", "googleWorkspace", "microsoft365", "amazonSes", "fastmail", "protonMail", "zohoMail", "mailgun"] as const).filter(
+    (k) => args[k] !== undefined,
+  );
+  for (const k of conflicting) {
+    b.add([
+      invalid("plan.parked-conflict", k, `a parked domain sends and receives no mail, so it cannot also declare ${k}: remove ${k} or remove parked.`, "M3AAWG Protecting Parked Domains"),
+    ]);
+  }
+}
+
+function mergeMx(args: MailRecordsArgs, presets: PresetContribution[], b: PlanBuilder): { mx?: MxHostArgs[]; nullMx?: boolean } {
+  const receivers = presets.filter((p) => (p.mx ?? []).length > 0);
+  if (receivers.length > 1) {
+    b.add([
+      invalid("mx.several-providers", receivers.map((p) => p.field).join(", "), `${receivers.map((p) => p.provider).join(" and ")} would all receive mail for the domain: keep the MX hosts of one provider (set receive: false or drop the preset for the others).`, "RFC 5321 §5.1"),
+    ]);
+  }
+  if (receivers.length && args.mx?.length) {
+    b.add([invalid("mx.preset-and-mx", "mx", `mx is given and ${receivers[0].field} also publishes MX hosts: keep one of them.`, "RFC 5321 §5.1")]);
+  }
+  if (receivers.length && args.nullMx) {
+    b.add([invalid("mx.null-mx-mixed", "nullMx", `nullMx says the domain receives no mail, but ${receivers[0].field} publishes MX hosts: remove one of them.`, "RFC 7505 §3")]);
+  }
+  const mx = args.mx ?? (receivers.length ? receivers[0].mx : undefined);
+  return { mx, nullMx: args.nullMx };
+}
+
+function mergeSpf(spf: SpfArgs | undefined, presets: PresetContribution[]): SpfArgs | undefined {
+  const includes = presets.flatMap((p) => p.spfInclude ?? []);
+  if (!spf && !includes.length) return undefined;
+  const base: SpfArgs = spf ?? {};
+  const merged = [...(base.include ?? [])];
+  for (const inc of includes) if (!merged.includes(inc)) merged.push(inc);
+  return { ...base, include: merged.length ? merged : undefined };
+}
+
+function checkExtraTxt(value: string, field: string): Diagnostic[] {
+  if (typeof value !== "string") return [invalid("txt.not-text", field, `${field} must be a string.`, "RFC 1035 §3.3.14")];
+  const d = checkNoControlCharacters(value, field);
+  if (/["\\]/.test(value)) {
+    d.push(invalid("txt.quote", field, `${field} contains a quote or backslash: give the value itself, without zone-file quoting; verification tokens never contain them.`, "RFC 1035 §5.1"));
+  }
+  if (value === "") d.push(invalid("txt.empty", field, `${field} is empty: remove it.`, "RFC 1035 §3.3.14"));
+  return d;
+}
+
+function dedupeValues(values: PlannedValue[], b: PlanBuilder, field: string): PlannedValue[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    if (seen.has(v.content)) {
+      b.add([invalid("txt.duplicate", field, `the TXT value "${v.content.slice(0, 40)}" is given twice: remove one.`, "RFC 2181 §5")]);
+      return false;
+    }
+    seen.add(v.content);
+    return true;
+  });
+}
+
+function mxValueId(exchange: string): string {
+  return exchange === "." ? "null-mx" : `mx-${exchange.replace(/\./g, "-")}`;
+}
+
+function shortHash(value: string): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, 8);
+}
+
+/** Collects sets and diagnostics; splits diagnostics into errors and warnings. */
+class PlanBuilder {
+  readonly errors: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+  readonly notes: string[] = [];
+  readonly sets: PlannedRecordSet[] = [];
+  readonly generatedKeys: MailPlan["generatedKeys"] = [];
+
+  constructor(private readonly prefix?: string) {}
+
+  add(diagnostics: readonly Diagnostic[]): void {
+    for (const d of diagnostics) {
+      const field = this.prefix ? (d.field ? `${this.prefix}.${d.field}` : this.prefix) : d.field;
+      const withPath = { ...d, field };
+      const list = d.breaksStandard ? this.errors : d.severity !== "info" ? this.warnings : undefined;
+      // The same finding can reach the plan twice (an argument check and the built record's check).
+      if (list && !list.some((x) => x.code === d.code && x.field === field)) list.push(withPath);
+    }
+  }
+
+  hasErrorsUnder(field: string): boolean {
+    const p = this.prefix ? `${this.prefix}.${field}` : field;
+    return this.errors.some((e) => e.field === p || e.field.startsWith(`${p}.`) || e.field.startsWith(`${p}[`));
+  }
+
+  set(id: string, purpose: string, name: string, type: PlannedRecordSet["type"], ttl: number, comment: string, values: PlannedValue[]): void {
+    const existing = this.sets.find((s) => s.name === name && s.type === type);
+    if (existing) {
+      this.add([invalid("plan.duplicate-record", id, `two ${type} record sets would be published at ${name} (${existing.purpose} and ${purpose}): Route 53 allows one set per name and type, and two ${purpose.toUpperCase()} records at a name invalidate each other. Remove one.`, "RFC 2181 §5")]);
+      return;
+    }
+    this.sets.push({ id, purpose, name, type, ttl, comment, values });
+  }
+
+  /** A CNAME owns its name alone (RFC 1034 §3.6.2, RFC 2181 §10.1). */
+  checkCnameExclusivity(): void {
+    for (const c of this.sets.filter((s) => s.type === "CNAME")) {
+      const other = this.sets.find((s) => s !== c && s.name === c.name);
+      if (other) {
+        this.add([invalid("plan.cname-conflict", c.id, `${c.name} is a CNAME (${c.purpose}) and also has ${other.type} records (${other.purpose}): a CNAME cannot coexist with other data. Remove one.`, "RFC 1034 §3.6.2")]);
+      }
+    }
+  }
+
+  result(domain: string, extra: Partial<MailPlan> = {}): MailPlan {
+    return { domain, sets: this.sets, errors: this.errors, warnings: this.warnings, notes: this.notes, generatedKeys: this.generatedKeys, ...extra };
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Route 53 adapter: exactly one `aws.route53.Record` per (name, type), holding every value of the
+ * set. Route 53 allows one record set per name and type, so an SPF record and site-verification
+ * TXT values on the same name must share one resource (separate resources would overwrite each
+ * other or fail with "already exists").
+ *
+ * A TXT value longer than 255 octets is given the way the provider documents it: one element whose
+ * strings are joined by `""` (`first255""more`); the provider wraps the element in quotes, so
+ * Route 53 receives `"first255" "more"`, one value of two strings. Splitting into separate array
+ * elements would instead create two TXT records and break SPF and DKIM.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as route53 from "@pulumi/aws/route53";
+import { fqdn } from "../records/names";
+import { route53MxValue, route53TxtValue } from "./formats";
+import { lookupZoneOnce } from "./zone-lookup";
+import { AdapterContext, DnsAdapter, RecordSetInput, RecordValueInput } from "./types";
+
+export interface Route53ZoneArgs {
+  /** The hosted zone id. Preferred: no lookup call is made. */
+  zoneId?: pulumi.Input<string>;
+  /** The hosted zone's name, looked up once per program run when no `zoneId` is given. */
+  zoneName?: string;
+  /** Take over record sets that already exist (UPSERT instead of CREATE). Default false. */
+  allowOverwrite?: boolean;
+}
+
+function route53Value(type: RecordSetInput["type"], v: RecordValueInput): pulumi.Input<string> {
+  switch (type) {
+    case "TXT":
+      return pulumi.output(v.content).apply(route53TxtValue);
+    case "MX":
+      return pulumi.output(v.content).apply((host) => route53MxValue(v.priority ?? 0, host));
+    case "CNAME":
+      return pulumi.output(v.content).apply(fqdn);
+  }
+}
+
+export function route53Adapter(zone: Route53ZoneArgs, zoneName: string, parent: pulumi.Resource): DnsAdapter {
+  const provider = parent.getProvider("aws:route53/record:Record");
+  const zoneId =
+    zone.zoneId !== undefined
+      ? pulumi.output(zone.zoneId)
+      : lookupZoneOnce("route53", zoneName, provider, () =>
+          route53.getZoneOutput({ name: zoneName, privateZone: false }, { provider }).apply((z) => z.zoneId ?? z.id),
+        );
+  return {
+    kind: "route53",
+    zoneId,
+    createRecords(sets: readonly RecordSetInput[], ctx: AdapterContext) {
+      return sets.map(
+        (set) =>
+          new route53.Record(
+            `${ctx.baseName}-${set.id}`,
+            {
+              zoneId,
+              name: set.name,
+              type: set.type,
+              ttl: set.ttl,
+              records: set.values.map((v) => route53Value(set.type, v)),
+              allowOverwrite: zone.allowOverwrite ?? false,
+            },
+            { parent: ctx.parent },
+          ),
+      );
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Bad arguments: one MailDomainArgsError listing each problem with its field path, and nothing
+ * registered (the error is thrown before the component itself registers).
+ */
+import { MailDomain, MailDomainArgs, MailDomainArgsError } from "../../components";
+import { runProgram } from "../support/pulumi";
+import { panelKey } from "./fixtures";
+import { generateKeyPairSync } from "node:crypto";
+
+const weakKey = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+const base: MailDomainArgs = { domain: "example.com", cloudflare: {}, mx: [{ host: "mx.example.com", priority: 10 }] };
+const cf = (extra: Partial<MailDomainArgs>): MailDomainArgs => ({ ...base, ...extra });
+// YAML gives plain strings and numbers where TypeScript would check enums and types.
+const any = (v: unknown) => v as never;
+
+const cases: [string, MailDomainArgs, string, RegExp?][] = [
+  ["both DNS managers", { ...base, route53: {} }, "cloudflare/route53"],
+  ["no DNS manager", { domain: "example.com", nullMx: true }, "cloudflare/route53"],
+  ["an empty domain", cf({ domain: "" }), "domain"],
+  ["a domain with a space", cf({ domain: "exa mple.com" }), "domain"],
+  ["an IP address as domain", cf({ domain: "192.0.2.1" }), "domain"],
+  ["a zone that does not contain the domain", cf({ cloudflare: { zoneName: "example.org" } }), "cloudflare.zoneName"],
+  ["a TTL of 0", cf({ ttl: 0 }), "ttl"],
+  ["a fractional TTL", cf({ ttl: 1.5 }), "ttl"],
+  ["an MX host that is an IP literal", cf({ mx: [{ host: "192.0.2.10", priority: 10 }] }), "mx[0].host"],
+  ["an MX priority above 65535", cf({ mx: [{ host: "mx.example.com", priority: 70000 }] }), "mx[0].priority"],
+  ["null MX mixed with MX", cf({ nullMx: true }), "nullMx"],
+  ["an ip4 of 300.1.1.1", cf({ spf: { ip4: ["300.1.1.1"] } }), "spf.ip4[0]"],
+  ["an ip4 CIDR of /33", cf({ spf: { ip4: ["192.0.2.0/33"] } }), "spf.ip4[0]"],
+  ["an ip6 that is not IPv6", cf({ spf: { ip6: ["2001:db8::zz"] } }), "spf.ip6[0]"],
+  ["an include with an injected term", cf({ spf: { include: ["_spf.google.com ip4:0.0.0.0/0"] } }), "spf.include[0]"],
+  ["an unknown all value", cf({ spf: { all: any("deny") } }), "spf.all"],
+  ["more than 10 DNS lookups", cf({ spf: { include: Array.from({ length: 11 }, (_, i) => `s${i}.example.net`) } }), "spf"],
+  ["a selector with a space", cf({ dkim: [{ selector: "my key" }] }), "dkim[0].selector"],
+  ["a selector twice", cf({ dkim: [{ selector: "s1" }, { selector: "S1" }] }), "dkim[1].selector"],
+  ["a 1024-bit generated key", cf({ dkim: [{ selector: "s1", algorithm: any("rsa1024") }] }), "dkim[0].algorithm"],
+  ["a publicKey that is not a key", cf({ dkim: [{ selector: "s1", publicKey: "not a key" }] }), "dkim[0].publicKey"],
+  ["a private key given as publicKey", cf({ dkim: [{ selector: "s1", publicKey: panelKey.privateKeyPem }] }), "dkim[0].publicKey", /PRIVATE|private/],
+  ["publicKey and cnameTarget together", cf({ dkim: [{ selector: "s1", publicKey: weakKey, cnameTarget: "x.example.net" }] }), "dkim[0]"],
+  ["a cnameTarget that is not a host name", cf({ dkim: [{ selector: "s1", cnameTarget: "not a host" }] }), "dkim[0].cnameTarget"],
+  ["pct 150", cf({ dmarc: { policy: any("reject"), percent: 150 } }), "dmarc.percent"],
+  ["pct 50.5", cf({ dmarc: { policy: any("reject"), percent: 50.5 } }), "dmarc.percent"],
+  ["a rua without mailto:", cf({ dmarc: { policy: any("reject"), rua: ["dmarc@example.com"] } }), "dmarc.rua[0]", /mailto:/],
+  ["a rua that injects a second p=", cf({ dmarc: { policy: any("reject"), rua: ["mailto:a@example.com; p=none"] } }), "dmarc.rua[0]"],
+  ["a DMARC policy that does not exist", cf({ dmarc: { policy: any("block") } }), "dmarc.policy"],
+  ["fo with an unknown option", cf({ dmarc: { policy: any("reject"), failureOptions: ["2"] } }), "dmarc.failureOptions[0]"],
+  ["an adkim value that is not r or s", cf({ dmarc: { policy: any("reject"), dkimAlignment: any("x") } }), "dmarc.dkimAlignment"],
+  ["MTA-STS max_age above a year", cf({ mtaSts: { mode: any("enforce"), maxAge: 40000000 } }), "mtaSts.maxAge"],
+  ["MTA-STS enforce not covering the MX", cf({ mtaSts: { mode: any("enforce"), mx: ["other.example.net"] } }), "mtaSts.mx"],
+  ["MTA-STS with a null MX", { ...base, mx: undefined, nullMx: true, mtaSts: { mode: any("testing") } }, "mtaSts"],
+  ["a TLS-RPT rua that is not a URI", cf({ tlsRpt: { rua: ["tls at example.com"] } }), "tlsRpt.rua[0]"],
+  ["BIMI over http", cf({ bimi: { logoUrl: "http://example.com/logo.svg" }, dmarc: { policy: any("reject") } }), "bimi.logoUrl"],
+  ["BIMI without an enforcing DMARC", cf({ bimi: { logoUrl: "https://example.com/logo.svg" }, dmarc: { policy: any("none") } }), "bimi"],
+  ["an extraTxt with a newline", cf({ extraTxt: ["token=1\nv=spf1 +all"] }), "extraTxt[0]"],
+  ["an extraTxt that is a second SPF record", cf({ spf: {}, extraTxt: ["v=spf1 -all"] }), "extraTxt"],
+  ["a parked domain that also declares MX", cf({ parked: true }), "mx"],
+  ["two mailbox providers", cf({ mx: undefined, googleWorkspace: {}, fastmail: {} }), "googleWorkspace, fastmail"],
+  ["a Microsoft 365 tenant with a dot", cf({ mx: undefined, microsoft365: { tenant: "contoso.onmicrosoft.com" } }), "microsoft365.tenant"],
+  ["an SES region that does not exist", cf({ amazonSes: { region: "europe", dkimTokens: [] } }), "amazonSes.region"],
+];
+
+describe("bad MailDomain arguments throw one error naming the field, and register nothing", () => {
+  // Objects, not tuples: jest would pass its `done` callback in place of a missing fourth element.
+  test.each(cases.map(([title, args, field, message]) => ({ title, args, field, message })))("$title", async ({ args, field, message }) => {
+    let thrown: unknown;
+    const run = await runProgram(() => {
+      try {
+        new MailDomain("bad", args);
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    expect(thrown).toBeInstanceOf(MailDomainArgsError);
+    const error = thrown as MailDomainArgsError;
+    expect(error.diagnostics.map((d) => d.field)).toContain(field);
+    expect(error.message).toContain(`- ${field}: `);
+    expect(error.message).toMatch(/no DNS record was created/);
+    if (message) expect(error.message).toMatch(message);
+    expect(run.engine.resources).toEqual([]);
+  });
+
+  test("at least 30 distinct invalid argument sets are covered", () => {
+    expect(new Set(cases.map((c) => c[0])).size).toBeGreaterThanOrEqual(30);
+  });
+
+  test("every problem is listed, not only the first", () => {
+    try {
+      new MailDomain("many", cf({ ttl: -1, spf: { ip4: ["1.2.3"] }, dmarc: { policy: any("reject"), percent: 101 } }));
+      throw new Error("expected an error");
+    } catch (e) {
+      expect((e as MailDomainArgsError).diagnostics.map((d) => d.field)).toEqual(expect.arrayContaining(["ttl"]));
+    }
+  });
+
+  test("valid but risky settings do not throw", () => {
+    expect(() => new MailDomain("risky", cf({ spf: { all: any("+all") }, dkim: [{ selector: "old", publicKey: weakKey, testing: true }], dmarc: { policy: any("none"), percent: 50 } }))).not.toThrow();
+  });
+});

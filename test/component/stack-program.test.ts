@@ -1,0 +1,52 @@
+/**
+ * The ready stack program (index.ts) with the example stack config (Pulumi.dev.yaml): one
+ * MailDomain per entry of `domains`, enum values given as their strings.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { runProgram, valueOf } from "../support/pulumi";
+import { stackDomains } from "../../components/stack-config";
+
+const root = path.join(__dirname, "..", "..");
+const exampleConfig = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
+
+async function runStack(config: Record<string, unknown>) {
+  return runProgram(() => {
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+    // Loaded once, without jest.isolateModules: an isolated registry would load a second
+    // @pulumi/pulumi that has neither these mocks nor this config.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("../../index") as { domains: Record<string, { records: pulumi.Output<{ name: string; type: string }[]> }> };
+  }, { project: "maildomain" }); // the project name of Pulumi.yaml, which namespaces the config keys
+}
+
+test("the example stack declares both domains, one per DNS manager", async () => {
+  const run = await runStack(exampleConfig);
+  expect(Object.keys(run.result.domains)).toEqual(["example.com", "example.net"]);
+  const components = run.ofType("maildomain:index:MailDomain").map((r) => r.name);
+  expect(components).toEqual(["example-com", "example-net"]);
+  expect(run.ofType("cloudflare:index/dnsRecord:DnsRecord").every((r) => String(r.inputs.name).endsWith("example.com"))).toBe(true);
+  expect(run.ofType("aws:route53/record:Record").every((r) => String(r.inputs.name).endsWith("example.net"))).toBe(true);
+  const net = await valueOf(run.result.domains["example.net"].records);
+  expect(net.map((r) => `${r.type} ${r.name}`)).toEqual(["MX example.net", "TXT example.net", "TXT google._domainkey.example.net", "TXT _dmarc.example.net"]);
+});
+
+test("example names only: every name in the example stack is a reserved example domain (RFC 2606)", () => {
+  const text = fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8");
+  const domains = [...text.matchAll(/[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(com|net|org)\b/g)].map((m) => m[0]);
+  for (const d of domains) expect(d).toMatch(/(^|\.)example\.(com|net|org)$/);
+});
+
+describe("stack config errors are user errors with a clear message", () => {
+  test.each([
+    [undefined, /is not set/],
+    [{ domain: "example.com" }, /must be a list/],
+    [["example.com"], /entry 0 must be a mapping/],
+    [[{ cloudflare: {} }], /entry 0 has no "domain:"/],
+    [[{ domain: "example.com" }, { domain: "Example.com." }], /appears twice/],
+  ])("%j", (value, message) => {
+    expect(() => stackDomains(value)).toThrow(message);
+  });
+});
