@@ -70,7 +70,7 @@ export class MailDomain extends pulumi.ComponentResource {
     if (args.amazonSes?.createIdentity) sets.push(...sesIdentityRecords(name, plan.domain, args.amazonSes, plan.sets[0]?.ttl ?? 3600, this));
     adapter.createRecords(sets, { baseName: name, parent: this });
 
-    this.zoneId = adapter.zoneId;
+    this.zoneId = pulumi.output(adapter.zoneId);
     this.records = pulumi.output(sets.map(presentRecordSet));
     this.spfRecord = pulumi.output(plan.spfRecord);
     this.dmarcRecord = pulumi.output(plan.dmarcRecord);
@@ -120,8 +120,8 @@ function toRecordSetInput(set: PlannedRecordSet, keys: Map<string, GeneratedKey>
 }
 
 /** Presentation form of a set's values, as in a zone file but with TXT values unsplit. */
-function presentRecordSet(set: RecordSetInput): pulumi.Output<MailRecord> {
-  return pulumi.all([set.name, pulumi.all(set.values.map((v) => v.content))]).apply(([name, contents]) => ({
+function presentRecordSet(set: RecordSetInput): pulumi.Input<MailRecord> {
+  const present = (name: string, contents: string[]): MailRecord => ({
     name,
     type: set.type,
     ttl: set.ttl,
@@ -130,7 +130,11 @@ function presentRecordSet(set: RecordSetInput): pulumi.Output<MailRecord> {
       if (set.type === "CNAME") return fqdn(c);
       return c;
     }),
-  }));
+  });
+  const contents = set.values.map((v) => v.content);
+  // Known values stay plain: no Output per record (see providers/inputs.ts).
+  if (typeof set.name === "string" && contents.every((c): c is string => typeof c === "string")) return present(set.name, contents);
+  return pulumi.all([set.name, pulumi.all(contents)]).apply(([name, values]) => present(name, values));
 }
 
 function dkimOutputs(plan: MailPlan, keys: Map<string, GeneratedKey>): pulumi.Output<Record<string, DkimSelectorRecord>> {
@@ -139,8 +143,8 @@ function dkimOutputs(plan: MailPlan, keys: Map<string, GeneratedKey>): pulumi.Ou
     .map((s) => {
       const selector = s.name.slice(0, s.name.indexOf("._domainkey."));
       const v = s.values[0];
-      const value = v.generatedKey ? (keys.get(v.generatedKey.selector) as GeneratedKey).record : pulumi.output(s.type === "CNAME" ? fqdn(v.content) : v.content);
-      return pulumi.output(value).apply((val) => [selector, { name: s.name, type: s.type, value: val }] as const);
+      const value: pulumi.Input<string> = v.generatedKey ? (keys.get(v.generatedKey.selector) as GeneratedKey).record : s.type === "CNAME" ? fqdn(v.content) : v.content;
+      return [selector, { name: s.name, type: s.type, value }] as const;
     });
-  return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs));
+  return pulumi.output(Object.fromEntries(entries)) as pulumi.Output<Record<string, DkimSelectorRecord>>;
 }

@@ -19,11 +19,18 @@ export interface RecordedResource {
   name: string;
   /** Set once the engine assigned it (after the registration completes). */
   urn: string;
-  /** Inputs as the provider would receive them (secrets unwrapped). */
+  /** Inputs as the provider would receive them (secrets unwrapped: see `secretPaths`). */
   inputs: Record<string, unknown>;
   /** The explicit provider reference, `urn::id`, when one was passed. */
   provider?: string;
   custom: boolean;
+  /** URN of the parent resource (the stack for top-level resources). */
+  parent?: string;
+  /** URNs the resource depends on, and per input property. */
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** Top-level input properties whose value was marked secret by the program. */
+  secretPaths: string[];
 }
 
 export interface MockEngineOptions {
@@ -60,7 +67,20 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
   const keys = new Map<string, GeneratedTestKey>();
   const mocks: pulumiSdk.runtime.Mocks = {
     newResource(args: MockResourceArgs) {
-      resources.push({ type: args.type, name: args.name, urn: "", inputs: args.inputs ?? {}, provider: args.provider, custom: args.custom !== false });
+      const request = currentRequest;
+      currentRequest = undefined;
+      resources.push({
+        type: args.type,
+        name: args.name,
+        urn: "",
+        inputs: args.inputs ?? {},
+        provider: args.provider || undefined,
+        custom: args.custom !== false,
+        parent: request?.parent,
+        dependencies: request?.dependencies ?? [],
+        propertyDependencies: request?.propertyDependencies ?? {},
+        secretPaths: request?.secretPaths ?? [],
+      });
       const state: Record<string, unknown> = { ...(args.inputs ?? {}) };
       switch (args.type) {
         case "tls:index/privateKey:PrivateKey": {
@@ -104,6 +124,60 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
  */
 export async function installMocks(pulumi: PulumiModule, engine: MockEngine, project: string, stack: string, preview = false): Promise<void> {
   await pulumi.runtime.setMocks(engine.mocks, project, stack, preview);
+  captureRequestDetails(pulumi);
+}
+
+/** What the SDK's mocks API leaves out of `newResource` but a real engine knows. */
+interface RequestDetails {
+  parent?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  secretPaths: string[];
+}
+
+/** Set by the monitor wrapper just before the SDK calls `newResource` for the same request. */
+let currentRequest: RequestDetails | undefined;
+
+/** The SDK's marker of a serialized secret value (`rpc.specialSigKey` / `specialSecretSig`). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+interface RegisterRequest {
+  getParent(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/**
+ * Wrap the mock monitor's registerResource to read the request's parent, dependencies and secret
+ * inputs. The SDK's MockMonitor calls `newResource` synchronously at the start of its own
+ * registerResource, so the details are handed over through `currentRequest`.
+ */
+function captureRequestDetails(pulumi: PulumiModule): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+    const raw = req.getObject()?.toJavaScript() ?? {};
+    currentRequest = {
+      parent: req.getParent() || undefined,
+      dependencies: req.getDependenciesList(),
+      propertyDependencies,
+      secretPaths: Object.keys(raw).filter((k) => containsSecret(raw[k])),
+    };
+    return original(req, callback);
+  };
+}
+
+function containsSecret(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return o[SIG_KEY] === SECRET_SIG || Object.values(o).some(containsSecret);
+  }
+  return false;
 }
 
 /**

@@ -19,6 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import { cloudflareTxtContent } from "./formats";
+import { mapInput } from "./inputs";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput } from "./types";
 
@@ -31,9 +32,9 @@ export interface CloudflareZoneArgs {
 
 export function cloudflareAdapter(zone: CloudflareZoneArgs, zoneName: string, parent: pulumi.Resource): DnsAdapter {
   const provider = parent.getProvider("cloudflare::DnsRecord");
-  const zoneId =
+  const zoneId: pulumi.Input<string> =
     zone.zoneId !== undefined
-      ? pulumi.output(zone.zoneId)
+      ? zone.zoneId
       : lookupZoneOnce("cloudflare", zoneName, provider, () =>
           cloudflare.getZoneOutput({ filter: { name: zoneName } }, { provider }).apply((z) => z.zoneId ?? z.id),
         );
@@ -51,7 +52,7 @@ export function cloudflareAdapter(zone: CloudflareZoneArgs, zoneName: string, pa
                 name: set.name,
                 type: set.type,
                 ttl: set.ttl,
-                content: set.type === "TXT" ? pulumi.output(v.content).apply(cloudflareTxtContent) : v.content,
+                content: set.type === "TXT" ? mapInput(v.content, cloudflareTxtContent) : v.content,
                 ...(set.type === "MX" ? { priority: v.priority } : {}),
                 comment: set.comment,
               },

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as route53 from "@pulumi/aws/route53";
 import { fqdn } from "../records/names";
 import { route53MxValue, route53TxtValue } from "./formats";
+import { mapInput } from "./inputs";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput, RecordValueInput } from "./types";
 
@@ -28,19 +29,19 @@ export interface Route53ZoneArgs {
 function route53Value(type: RecordSetInput["type"], v: RecordValueInput): pulumi.Input<string> {
   switch (type) {
     case "TXT":
-      return pulumi.output(v.content).apply(route53TxtValue);
+      return mapInput(v.content, route53TxtValue);
     case "MX":
-      return pulumi.output(v.content).apply((host) => route53MxValue(v.priority ?? 0, host));
+      return mapInput(v.content, (host) => route53MxValue(v.priority ?? 0, host));
     case "CNAME":
-      return pulumi.output(v.content).apply(fqdn);
+      return mapInput(v.content, fqdn);
   }
 }
 
 export function route53Adapter(zone: Route53ZoneArgs, zoneName: string, parent: pulumi.Resource): DnsAdapter {
   const provider = parent.getProvider("aws:route53/record:Record");
-  const zoneId =
+  const zoneId: pulumi.Input<string> =
     zone.zoneId !== undefined
-      ? pulumi.output(zone.zoneId)
+      ? zone.zoneId
       : lookupZoneOnce("route53", zoneName, provider, () =>
           route53.getZoneOutput({ name: zoneName, privateZone: false }, { provider }).apply((z) => z.zoneId ?? z.id),
         );

@@ -41,8 +41,8 @@ export interface AdapterContext {
 /** One adapter per DNS manager. */
 export interface DnsAdapter {
   readonly kind: "cloudflare" | "route53";
-  /** The zone id, looked up once per program run when only a zone name was given. */
-  readonly zoneId: pulumi.Output<string>;
+  /** The zone id: as given, or looked up once per program run when only a zone name was given. */
+  readonly zoneId: pulumi.Input<string>;
   /** Register one provider resource per value (Cloudflare) or per set (Route 53). */
   createRecords(sets: readonly RecordSetInput[], ctx: AdapterContext): pulumi.CustomResource[];
 }
