@@ -13,12 +13,11 @@
  * Receivers also require the domain's DMARC policy at enforcement (§7.1): see
  * `checkBimiDmarcRequirement`.
  */
-import { Diagnostic, Parsed, invalid, note, risky } from "./diagnostics";
+import { Diagnostic, Parsed, invalid, note, risky, dedupeDiagnostics } from "./diagnostics";
 import { printable, validateSelector } from "./names";
-import { duplicateTagNames, parseTagList } from "./tags";
+import { duplicateTagNames, parseTagList, checkVersionTag } from "./tags";
 import { checkNoControlCharacters } from "./txt";
 import { parseReportUri } from "./uris";
-import { dedupe } from "./mta-sts/txt";
 
 export const BIMI_VERSION = "BIMI1";
 export const BIMI_DRAFT = "draft-brand-indicators-for-message-identification-10";
@@ -66,25 +65,7 @@ export function parseBimi(text: string): Parsed<Partial<BimiRecord>> {
   diagnostics.push(...parsed.diagnostics);
   const tags = parsed.tags;
 
-  const vIndex = tags.findIndex((t) => t.name === "v");
-  if (vIndex < 0) {
-    const other = tags.find((t) => t.name.toLowerCase() === "v");
-    diagnostics.push(
-      invalid(
-        "bimi.missing-version",
-        "v",
-        other ? `the version tag must be a lower-case "v": start the record with v=${BIMI_VERSION}.` : `the record does not start with v=${BIMI_VERSION}: receivers ignore it; start it with "v=${BIMI_VERSION}; l=…".`,
-        RFC_RECORD,
-      ),
-    );
-  } else {
-    if (vIndex !== 0 || !/^v[ \t]*=/.test(text)) {
-      diagnostics.push(invalid("bimi.version-not-first", "v", `v=${BIMI_VERSION} must be the first tag of the record: move it to the front.`, RFC_RECORD));
-    }
-    if (tags[vIndex].value !== BIMI_VERSION) {
-      diagnostics.push(invalid("bimi.version", "v", `v=${printable(tags[vIndex].value)} does not match: write exactly v=${BIMI_VERSION} (receivers do not fix capitalization).`, RFC_RECORD));
-    }
-  }
+  diagnostics.push(...checkVersionTag(text, tags, { kind: "bimi", version: BIMI_VERSION, rfc: RFC_RECORD, readers: "receivers", next: "l=…", spaceBeforeEquals: true }));
   for (const name of duplicateTagNames(tags)) {
     diagnostics.push(invalid("bimi.duplicate-tag", name, `${name}= appears more than once: receivers cannot tell which applies; keep one.`, RFC_RECORD));
   }
@@ -119,7 +100,7 @@ export function parseBimi(text: string): Parsed<Partial<BimiRecord>> {
   }
   // Format and evidence checks only on URLs that parsed, so one bad URL gives one diagnostic.
   if (model.location !== undefined) diagnostics.push(...checkSemantics({ location: model.location, authority: a?.value }, a === undefined || model.authority !== undefined));
-  return { model, diagnostics: dedupe(diagnostics) };
+  return { model, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** Check a model built in code: URLs, declination, logo and evidence formats. */
@@ -132,7 +113,7 @@ export function validateBimi(r: BimiRecord): Diagnostic[] {
   }
   if (r.localPartSelectors !== undefined && typeof r.localPartSelectors !== "boolean") diagnostics.push(lpsWarning(String(r.localPartSelectors)));
   diagnostics.push(...checkSemantics(r));
-  return dedupe(diagnostics);
+  return dedupeDiagnostics(diagnostics);
 }
 
 /** Check the `bimi` arguments; field paths like `bimi.logoUrl`. */

@@ -49,6 +49,22 @@ export function note(code: string, field: string, message: string, rfc: string):
   return { code, severity: "info", field, message, rfc, breaksStandard: false };
 }
 
+/** The same problem: code, field and message. */
+export const sameProblem = (d: Diagnostic): string => `${d.code}\u0000${d.field}\u0000${d.message}`;
+/** The same code on the same field, whatever the message says. */
+export const sameCodeAndField = (d: Diagnostic): string => `${d.code}\u0000${d.field}`;
+
+/** One diagnostic per problem: later repeats (by `key`) are dropped, the order kept. */
+export function dedupeDiagnostics(diagnostics: readonly Diagnostic[], key: (d: Diagnostic) => string = sameProblem): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const k = key(d);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }

@@ -7,7 +7,7 @@
  * RFC 5321 §5.1 then delivers to the domain's own address (implicit MX), which the live checker
  * examines.
  */
-import { Diagnostic, Parsed, invalid, risky } from "./diagnostics";
+import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "./diagnostics";
 import { fqdn, normalizeName, printable } from "./names";
 
 export interface MxRecord {
@@ -73,7 +73,7 @@ export function parseMx(text: string): Parsed<Partial<MxRecord>> {
   if (ex.name !== undefined) model.exchange = ex.name;
   diagnostics.push(...ex.diagnostics);
   if (model.priority !== undefined && model.exchange !== undefined) diagnostics.push(...validateMx(model as MxRecord, ""));
-  return { model, diagnostics: dedupe(diagnostics) };
+  return { model, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** Check one MX record: preference range, exchange host name, null MX preference. */
@@ -119,7 +119,7 @@ export function validateMxSet(records: readonly MxRecord[], field = "mx"): Diagn
     if (first === undefined) seen.set(r.exchange, i);
     else diagnostics.push(duplicateExchange(`${field}[${i}]`, r.exchange, `${field}[${first}]`));
   });
-  return dedupe(diagnostics);
+  return dedupeDiagnostics(diagnostics);
 }
 
 /** Check the component's `mx` / `nullMx` arguments; field paths like `mx[0].host`, `mx[1].priority`. */
@@ -236,12 +236,3 @@ function sibling(field: string, name: string): string {
   return dot < 0 ? name : `${field.slice(0, dot)}.${name}`;
 }
 
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.field}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

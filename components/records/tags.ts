@@ -91,6 +91,43 @@ export function duplicateTagNames(tags: readonly Tag[], caseInsensitive = false)
   return [...dups];
 }
 
+/** How a record kind's version tag must look (MTA-STS, TLS-RPT, BIMI). */
+export interface VersionTagRule {
+  /** Diagnostic namespace: codes `<kind>.missing-version`, `<kind>.version-not-first`, `<kind>.version`. */
+  kind: string;
+  /** The exact value, e.g. `STSv1`. */
+  version: string;
+  rfc: string;
+  /** Who reads the record, for the messages: "senders" or "receivers". */
+  readers: string;
+  /** What follows the version in a correct record, e.g. `id=…`. */
+  next: string;
+  /** Whether the grammar allows whitespace between `v` and `=`. */
+  spaceBeforeEquals: boolean;
+}
+
+/** The version tag: present, a lower-case `v`, the first tag, exactly the version (case-sensitive). */
+export function checkVersionTag(text: string, tags: readonly Tag[], rule: VersionTagRule): Diagnostic[] {
+  const { kind, version, rfc, readers } = rule;
+  const index = tags.findIndex((t) => t.name === "v");
+  if (index < 0) {
+    const otherCase = tags.find((t) => t.name.toLowerCase() === "v");
+    const message = otherCase
+      ? `the version tag must be a lower-case "v" (not "${otherCase.name}"): start the record with v=${version}.`
+      : `the record does not start with v=${version}: ${readers} ignore it; start it with "v=${version}; ${rule.next}".`;
+    return [invalid(`${kind}.missing-version`, "v", message, rfc)];
+  }
+  const out: Diagnostic[] = [];
+  const startsWithV = rule.spaceBeforeEquals ? /^v[ \t]*=/ : /^v=/;
+  if (index !== 0 || !startsWithV.test(text)) {
+    out.push(invalid(`${kind}.version-not-first`, "v", `v=${version} must be the very first tag: ${readers} discard records that do not begin with it. Move it to the front.`, rfc));
+  }
+  if (tags[index].value !== version) {
+    out.push(invalid(`${kind}.version`, "v", `v=${printable(tags[index].value)} is not a version ${readers} know: write exactly v=${version} (case-sensitive).`, rfc));
+  }
+  return out;
+}
+
 /** Render tags as `a=1; b=2`. */
 export function renderTagList(tags: readonly Tag[]): string {
   return tags.map((t) => `${t.name}=${t.value}`).join("; ");

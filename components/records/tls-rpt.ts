@@ -11,12 +11,12 @@
  * A record that is not syntactically valid means "no TLS-RPT" to senders, so grammar deviations
  * are errors.
  */
-import { Diagnostic, Parsed, invalid, risky } from "./diagnostics";
+import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "./diagnostics";
 import { printable } from "./names";
-import { Tag, duplicateTagNames, parseTagList } from "./tags";
+import { Tag, duplicateTagNames, parseTagList, checkVersionTag } from "./tags";
 import { checkNoControlCharacters } from "./txt";
 import { parseReportUri, renderReportUri } from "./uris";
-import { EXT_NAME, EXT_NAME_RULE, checkSpacingAroundEquals, dedupe } from "./mta-sts/txt";
+import { EXT_NAME, EXT_NAME_RULE, checkSpacingAroundEquals } from "./mta-sts/txt";
 
 export const TLSRPT_VERSION = "TLSRPTv1";
 const RFC = "RFC 8460 §3";
@@ -47,25 +47,7 @@ export function parseTlsRpt(text: string): Parsed<Partial<TlsRptRecord>> {
   diagnostics.push(...parsed.diagnostics, ...checkSpacingAroundEquals(text, "tls-rpt", RFC));
   const tags = parsed.tags;
 
-  const vIndex = tags.findIndex((t) => t.name === "v");
-  if (vIndex < 0) {
-    const other = tags.find((t) => t.name.toLowerCase() === "v");
-    diagnostics.push(
-      invalid(
-        "tls-rpt.missing-version",
-        "v",
-        other ? `the version tag must be a lower-case "v": start the record with v=${TLSRPT_VERSION}.` : `the record does not start with v=${TLSRPT_VERSION}: senders ignore it; start it with "v=${TLSRPT_VERSION}; rua=…".`,
-        RFC,
-      ),
-    );
-  } else {
-    if (vIndex !== 0 || !/^v=/.test(text)) {
-      diagnostics.push(invalid("tls-rpt.version-not-first", "v", `v=${TLSRPT_VERSION} must be the very first tag of the record: move it to the front.`, RFC));
-    }
-    if (tags[vIndex].value !== TLSRPT_VERSION) {
-      diagnostics.push(invalid("tls-rpt.version", "v", `v=${printable(tags[vIndex].value)} is not a version senders know: write exactly v=${TLSRPT_VERSION} (case-sensitive).`, RFC));
-    }
-  }
+  diagnostics.push(...checkVersionTag(text, tags, { kind: "tls-rpt", version: TLSRPT_VERSION, rfc: RFC, readers: "senders", next: "rua=…", spaceBeforeEquals: false }));
 
   const ruaTag = tags.find((t) => t.name === "rua");
   if (!ruaTag) {
@@ -92,7 +74,7 @@ export function parseTlsRpt(text: string): Parsed<Partial<TlsRptRecord>> {
   if (extensions.length) model.extensions = extensions;
   for (const name of duplicateTagNames(tags)) diagnostics.push(duplicateTag(name));
   diagnostics.push(...checkExtensions(extensions), ...checkDuplicateUris(model.rua ?? [], "rua"));
-  return { model, diagnostics: dedupe(diagnostics) };
+  return { model, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** Check a model built in code: at least one valid URI, extension grammar, duplicates. */
@@ -113,7 +95,7 @@ export function validateTlsRpt(r: TlsRptRecord): Diagnostic[] {
   }
   diagnostics.push(...checkExtensions(r.extensions ?? []), ...checkDuplicateUris(r.rua, "rua"));
   for (const name of duplicateTagNames(r.extensions ?? [])) diagnostics.push(duplicateTag(name));
-  return dedupe(diagnostics);
+  return dedupeDiagnostics(diagnostics);
 }
 
 /** Check the `tlsRpt` arguments; field paths like `tlsRpt.rua[1]`. */

@@ -4,7 +4,7 @@
  * The model keeps what the record says, tag by tag, so that a record read back from DNS and a
  * record built from the component's arguments are checked by the same `validateDkim`.
  */
-import { Diagnostic } from "../diagnostics";
+import { Diagnostic, dedupeDiagnostics, sameCodeAndField } from "../diagnostics";
 import { Tag } from "../tags";
 
 export interface DkimKeyRecord {
@@ -45,15 +45,7 @@ export const RFC_KEY_RECORD = "RFC 6376 §3.6.1";
 export const RFC_TAG_LIST = "RFC 6376 §3.2";
 
 /** One problem, one diagnostic: drop repeats of the same code on the same field. */
-export function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.field}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
+export const dedupe = (diagnostics: readonly Diagnostic[]): Diagnostic[] => dedupeDiagnostics(diagnostics, sameCodeAndField);
 
 /** Split a colon-separated tag value (`h=`, `s=`, `t=`), trimming whitespace around items. */
 export function splitColonList(value: string): string[] {

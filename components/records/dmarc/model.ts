@@ -2,7 +2,7 @@
  * The DMARC policy record (RFC 7489 §6.3, RFC 9989), published as TXT at `_dmarc.<domain>`.
  * `v=DMARC1` is implied: every model renders with it first.
  */
-import { Diagnostic } from "../diagnostics";
+import { Diagnostic, dedupeDiagnostics, sameCodeAndField } from "../diagnostics";
 import { Alignment, DmarcPolicy } from "../enums";
 import { Tag } from "../tags";
 import { ReportUri, UriRules } from "../uris";
@@ -56,15 +56,7 @@ export const RFC_9989 = "RFC 9989";
 export const DMARC_URI_RULES: UriRules = { kind: "dmarc", schemes: ["mailto", "https"], allowSize: true, rfc: "RFC 7489 §6.2" };
 
 /** One problem, one diagnostic: drop repeats of the same code on the same field. */
-export function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.field}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
+export const dedupe = (diagnostics: readonly Diagnostic[]): Diagnostic[] => dedupeDiagnostics(diagnostics, sameCodeAndField);
 
 /** Policy strength, to spot a weaker sp/np than p. */
 export function policyRank(p: DmarcPolicy | undefined): number {

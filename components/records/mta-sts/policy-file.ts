@@ -12,10 +12,10 @@
  * case-sensitive (`%s`), `key ":" *WSP value`, unknown keys are ignored by senders (kept in the
  * model as extensions so that a round trip loses nothing).
  */
-import { Diagnostic, Parsed, invalid, risky } from "../diagnostics";
+import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "../diagnostics";
 import { MtaStsMode } from "../enums";
 import { normalizeName, printable } from "../names";
-import { EXT_NAME, EXT_NAME_RULE, STS_VERSION, dedupe } from "./txt";
+import { EXT_NAME, EXT_NAME_RULE, STS_VERSION } from "./txt";
 
 export const RFC_POLICY = "RFC 8461 §3.2";
 /** RFC 8461 §3.2: "maximum value of 31557600" (one year). */
@@ -131,7 +131,7 @@ export function parseMtaStsPolicy(text: string): Parsed<Partial<MtaStsPolicy>> {
   if (!seen.has("max_age")) diagnostics.push(invalid("mta-sts.policy-missing-max-age", "max_age", `the policy has no "max_age:" line: add e.g. "max_age: 604800" (one week).`, RFC_POLICY));
   if (extensions.length) model.extensions = extensions;
   diagnostics.push(...checkPolicy(model));
-  return { model, diagnostics: dedupe(diagnostics) };
+  return { model, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** Check a policy model built in code: every field. */
@@ -154,7 +154,7 @@ export function validateMtaStsPolicy(p: MtaStsPolicy): Diagnostic[] {
     }
   }
   diagnostics.push(...checkPolicy(p));
-  return dedupe(diagnostics);
+  return dedupeDiagnostics(diagnostics);
 }
 
 /** Semantic checks shared by parse and validate, on whatever fields are present. */

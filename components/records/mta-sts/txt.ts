@@ -11,9 +11,9 @@
  * A sender that finds the record syntactically invalid treats the domain as having no MTA-STS
  * policy at all, so every deviation from the grammar is an error here.
  */
-import { Diagnostic, Parsed, invalid, risky } from "../diagnostics";
+import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "../diagnostics";
 import { printable } from "../names";
-import { Tag, duplicateTagNames, parseTagList } from "../tags";
+import { Tag, duplicateTagNames, parseTagList, checkVersionTag } from "../tags";
 import { checkNoControlCharacters } from "../txt";
 
 export const STS_VERSION = "STSv1";
@@ -46,31 +46,11 @@ export function parseMtaStsTxt(text: string): Parsed<Partial<MtaStsTxtRecord>> {
   const tags = parsed.tags;
   diagnostics.push(...checkSpacingAroundEquals(text));
 
-  const vIndex = tags.findIndex((t) => t.name === "v");
-  if (vIndex < 0) {
-    const lower = tags.find((t) => t.name.toLowerCase() === "v");
-    diagnostics.push(
-      invalid(
-        "mta-sts.missing-version",
-        "v",
-        lower
-          ? `the record has "${lower.name}=" but the version tag is a lower-case "v": start the record with v=${STS_VERSION}.`
-          : `the record does not start with v=${STS_VERSION}: senders discard it; start the record with "v=${STS_VERSION}; id=…".`,
-        RFC_TXT,
-      ),
-    );
-  } else {
-    if (vIndex !== 0 || !/^v[ \t]*=/.test(text)) {
-      diagnostics.push(invalid("mta-sts.version-not-first", "v", `v=${STS_VERSION} must be the very first tag of the record: senders discard records that do not begin with "v=${STS_VERSION};". Move it to the front.`, RFC_TXT));
-    }
-    const v = tags[vIndex].value;
-    if (v !== STS_VERSION) {
-      diagnostics.push(invalid("mta-sts.version", "v", `v=${printable(v)} is not a version senders know: write exactly v=${STS_VERSION} (case-sensitive).`, RFC_TXT));
-    } else if (vIndex === 0 && /^v=STSv1[ \t]+;/.test(text)) {
-      // The grammar allows space before ";", but §3.1 discovery keeps only records that begin
-      // with the exact text "v=STSv1;" when several TXT records share the name.
-      diagnostics.push(risky("mta-sts.version-delimiter", "warning", "v", `the record begins "v=${STS_VERSION} ;": senders that filter on the exact prefix "v=${STS_VERSION};" skip it; remove the space before ";".`, RFC_TXT));
-    }
+  diagnostics.push(...checkVersionTag(text, tags, { kind: "mta-sts", version: STS_VERSION, rfc: RFC_TXT, readers: "senders", next: "id=…", spaceBeforeEquals: true }));
+  if (/^v=STSv1[ \t]+;/.test(text)) {
+    // The grammar allows space before ";", but §3.1 discovery keeps only records that begin
+    // with the exact text "v=STSv1;" when several TXT records share the name.
+    diagnostics.push(risky("mta-sts.version-delimiter", "warning", "v", `the record begins "v=${STS_VERSION} ;": senders that filter on the exact prefix "v=${STS_VERSION};" skip it; remove the space before ";".`, RFC_TXT));
   }
 
   const idTags = tags.filter((t) => t.name === "id");
@@ -96,7 +76,7 @@ export function parseMtaStsTxt(text: string): Parsed<Partial<MtaStsTxtRecord>> {
     diagnostics.push(duplicateTag(name));
   }
   diagnostics.push(...validateMtaStsTxt({ id: idTags[0]?.value ?? "", extensions }, { skipMissingId: idTags.length === 0 }));
-  return { model, diagnostics: dedupe(diagnostics) };
+  return { model, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /** Check a TXT model: id syntax and length, extension names and values, duplicates. */
@@ -141,12 +121,3 @@ function duplicateTag(name: string): Diagnostic {
   return risky("mta-sts.duplicate-tag", "warning", name, `${name}= appears more than once: keep a single one.`, RFC_TXT);
 }
 
-export function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.field}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

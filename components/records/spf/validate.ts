@@ -4,7 +4,9 @@
  * limit, §5.1 `all`, §6 modifiers at most once, §3.4 size).
  */
 import * as ipaddr from "ipaddr.js";
-import { Diagnostic, invalid, note, risky } from "../diagnostics";
+import { Diagnostic, dedupeDiagnostics, invalid, note, risky } from "../diagnostics";
+
+export { dedupeDiagnostics };
 import { countDnsLookups, dnsLookupTerms, firstAllIndex, MAX_DNS_LOOKUPS } from "./lookups";
 import { SpfMechanism, SpfModifier, SpfRecord, isMechanismName, show } from "./model";
 import { checkTerm, renderTerm } from "./term";
@@ -177,13 +179,3 @@ function safeRender(t: unknown): string {
   }
 }
 
-/** One diagnostic per problem: the same code, field and message are reported once. */
-export function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.field}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
