@@ -127,8 +127,9 @@ function zoneFile(dir: string, origin: string): string {
   return path.join(dir, `${origin.toLowerCase()}.zone`);
 }
 
-function writeZones(dir: string, zones: PreparedZone[]): void {
-  for (const z of zones) writeAtomic(zoneFile(dir, z.origin), renderPreparedZone(z));
+function writeZones(dir: string, zones: PreparedZone[], verbatim: Record<string, string> = {}): void {
+  const raw = new Map(Object.entries(verbatim).map(([o, text]) => [o.toLowerCase().replace(/\.$/, ""), text]));
+  for (const z of zones) writeAtomic(zoneFile(dir, z.origin), raw.get(z.origin.toLowerCase().replace(/\.$/, "")) ?? renderPreparedZone(z));
 }
 
 /** A port free for both UDP and TCP on 127.0.0.1 right now (bound on port 0, then released). */
@@ -265,7 +266,7 @@ export async function startKnotServer(knotd: string, zones: Zone[], opts: StartO
   };
 
   try {
-    writeZones(dir, prepared);
+    writeZones(dir, prepared, opts.zoneFileText);
     // Another process may take the port between our probe and knotd's bind: then knotd exits and we retry.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();

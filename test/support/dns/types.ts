@@ -46,4 +46,10 @@ export interface DnsServer {
 
 export interface StartOptions {
   faults?: Faults;
+  /**
+   * Knot only: serve these master files verbatim (origin → file text) instead of rendering the
+   * zones' records, to prove a file loads as is. The zone must still be listed in `zones` (its
+   * records are what the in-process fallback serves).
+   */
+  zoneFileText?: Record<string, string>;
 }

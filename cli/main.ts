@@ -1,0 +1,99 @@
+/**
+ * `maildomain plan | check | import`: argument parsing (commander) and exit codes. Each
+ * subcommand lives in its own folder and takes parsed, typed options and an `Io`.
+ *
+ * Exit codes: 0 nothing mandatory violated / no error finding; 1 a mandatory policy violated,
+ * an error finding, or the program failed; 2 usage errors (and, for check, DNS unreachable).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { EXIT, Io, processIo, UsageError } from "./io";
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let result: Promise<number> = Promise.resolve(EXIT.ok);
+  const program = new Command("maildomain")
+    .description("Mail DNS as code: plan a Pulumi program offline with the policy pack, check live DNS, import a zone.")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run maildomain --help for usage)");
+
+  program
+    .command("plan")
+    .description("run a Pulumi TypeScript program offline under the SDK's mock engine and check it with the policy pack")
+    .option("--cwd <dir>", "directory of the Pulumi program (Pulumi.yaml)", ".")
+    .option("--stack <name>", "stack whose Pulumi.<stack>.yaml config to use", "dev")
+    .option("--policy-config <file>", "policy config file (the format of pulumi preview --policy-pack-config)")
+    .option("--json", "print one JSON document { resources, violations }", false)
+    .option("--zone-out <dir>", "write one RFC 1035 zone file per DNS zone into this directory")
+    .action((opts) => {
+      result = import("./plan/command").then((m) => m.runPlan(opts, io));
+    });
+
+  program
+    .command("check")
+    .description("audit what live DNS serves for each domain and explain what receivers like Gmail will do")
+    .argument("[domains...]", "mail domains to check")
+    .option("--server <host[:port]>", "ask this DNS server (default: the system resolver)")
+    .option("--selector <name>", "DKIM selector to check (repeatable; a missing one is an error; common selectors are probed too)", collect, [])
+    .option("--ip <addr>", "the sending server's IP address: SPF is evaluated for it, its reverse DNS checked")
+    .option("--json", "print { results: [{ domain, ok, findings, verdict }], dns }", false)
+    .addOption(new Option("--timeout <ms>", "per-query timeout in milliseconds").default(3000).argParser(positiveInt("--timeout")))
+    .addOption(new Option("--retries <n>", "retries per query after a timeout").default(2).argParser(nonNegativeInt("--retries")))
+    .addOption(new Option("--concurrency <n>", "DNS queries in flight at once").default(32).argParser(positiveInt("--concurrency")))
+    .option("--expect <plan.json>", "compare with the records of a `maildomain plan --json` output")
+    .option("--message <file.eml>", "authenticate this message against live DNS (needs --ip)")
+    .option("--helo <name>", "HELO/EHLO name of the sending server (with --ip)")
+    .option("--mail-from <addr>", "envelope sender, MAIL FROM (with --ip; default: the message's Return-Path)")
+    .action((domains: string[], opts) => {
+      result = import("./check/command").then((m) => m.runCheck({ ...opts, domains }, io));
+    });
+
+  program
+    .command("import")
+    .description(
+      "read a BIND-format zone export (cPanel, VestaCP, any registrar) and print MailDomain args on stdout; " +
+        "findings and left-out records go to stderr (exit 1 when a finding is an error)",
+    )
+    .argument("<zonefile>", "the zone file ($INCLUDE is followed relative to it)")
+    .option("--origin <name>", "the zone's domain, when the file has no $ORIGIN, no absolute SOA owner and is not named <domain>.db")
+    .addOption(new Option("--format <format>", "yaml: stack config for Pulumi.<stack>.yaml; ts: a TypeScript snippet").choices(["yaml", "ts"]).default("yaml"))
+    .addOption(new Option("--dns <manager>", "DNS manager of the generated args (zoneName is the zone's origin)").choices(["cloudflare", "route53"]).default("cloudflare"))
+    .action((zonefile: string, opts) => {
+      result = import("./import/command").then((m) => m.runImport({ ...opts, zonefile }, io));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return await result;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    // By name, not instanceof: a test may load the command modules in another module registry.
+    if (e instanceof UsageError || (e as Error | undefined)?.name === "UsageError") {
+      io.stderr(`maildomain: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`maildomain: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failed;
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number of at least 1.`);
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a whole number of at least 0.`);
+    return n;
+  };
+}
