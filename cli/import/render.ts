@@ -1,0 +1,101 @@
+/**
+ * Printing imported args: Pulumi stack config YAML for the repo's stack program (index.ts reads
+ * `maildomain:domains`, enum values as their strings), or a TypeScript snippet with enum members.
+ */
+import { Document, Scalar, visit } from "yaml";
+import { MailDomainArgs } from "../../components/args";
+import { MailRecordsArgs } from "../../components/plan/args";
+import { Alignment, DkimAlgorithm, DmarcPolicy, MtaStsMode, SpfAll } from "../../components/records/enums";
+
+export type DnsManager = "cloudflare" | "route53";
+
+/** Key order of an entry: the same reading order as Pulumi.dev.yaml and the args interface. */
+const KEY_ORDER = ["domain", "cloudflare", "route53", "ttl", "mx", "nullMx", "spf", "dkim", "dmarc", "mtaSts", "tlsRpt", "bimi", "extraTxt"];
+
+/** The args of one domain with its DNS manager block (`zoneName` = the zone the records came from). */
+export function withDnsManager(args: MailRecordsArgs, dns: DnsManager, zoneName: string): MailDomainArgs {
+  const entry: Record<string, unknown> = { ...args, [dns]: { zoneName } };
+  const ordered: Record<string, unknown> = {};
+  for (const k of KEY_ORDER) if (entry[k] !== undefined) ordered[k] = entry[k];
+  for (const k of Object.keys(entry)) if (!(k in ordered) && entry[k] !== undefined) ordered[k] = entry[k];
+  return ordered as unknown as MailDomainArgs;
+}
+
+/**
+ * `config:` with `maildomain:domains:`, ready to paste into Pulumi.<stack>.yaml. `header` lines
+ * become YAML comments. Strings that YAML could read as something else, or that start with an SPF
+ * qualifier (`~all`, `-all`, `?all`), are double-quoted, as in Pulumi.dev.yaml.
+ */
+export function renderYaml(entries: MailDomainArgs[], header: string[] = []): string {
+  const doc = new Document({ config: { "maildomain:domains": entries } });
+  visit(doc, {
+    Scalar(_key, node: Scalar) {
+      // YAML 1.1 readers (Pulumi's Go YAML among them, in places) take yes/no/on/off for booleans.
+      if (typeof node.value === "string" && (/^[~?+\-!&*@%`'"|>#,[\]{}:]/.test(node.value) || /^(?:y|n|yes|no|on|off|true|false|null)$/i.test(node.value))) {
+        node.type = Scalar.QUOTE_DOUBLE;
+      }
+    },
+  });
+  if (header.length) doc.commentBefore = header.map((h) => ` ${h}`).join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+// ------------------------------------------------------------------------------------------------
+// TypeScript
+
+/** Where an enum-typed value sits (path with `[]` for array items) → the enum it belongs to. */
+const ENUM_FIELDS: Record<string, { name: string; values: Record<string, string> }> = {
+  "spf.all": { name: "SpfAll", values: SpfAll },
+  "dmarc.policy": { name: "DmarcPolicy", values: DmarcPolicy },
+  "dmarc.subdomainPolicy": { name: "DmarcPolicy", values: DmarcPolicy },
+  "dmarc.nonexistentSubdomainPolicy": { name: "DmarcPolicy", values: DmarcPolicy },
+  "dmarc.dkimAlignment": { name: "Alignment", values: Alignment },
+  "dmarc.spfAlignment": { name: "Alignment", values: Alignment },
+  "mtaSts.mode": { name: "MtaStsMode", values: MtaStsMode },
+  "dkim[].algorithm": { name: "DkimAlgorithm", values: DkimAlgorithm },
+};
+
+/** The component name the stack program gives a domain (index.ts): stable, from the domain. */
+export function componentNameFor(domain: string): string {
+  return domain.toLowerCase().replace(/\.$/, "").replace(/[^a-z0-9-]+/g, "-");
+}
+
+/**
+ * `new MailDomain("example-com", { … })` per domain, with enum members (`SpfAll.SoftFail`), for a
+ * program beside the repo's `components/` (adjust `importFrom` elsewhere).
+ */
+export function renderTypeScript(entries: MailDomainArgs[], header: string[] = [], importFrom = "./components"): string {
+  const used = new Set<string>(["MailDomain"]);
+  const body = entries.map((e) => `new MailDomain(${JSON.stringify(componentNameFor(e.domain))}, ${tsValue(e, "", 0, used)});`).join("\n\n");
+  const names = [...used].sort();
+  const lines = [...header.map((h) => `// ${h}`), `import { ${names.join(", ")} } from ${JSON.stringify(importFrom)};`, "", body, ""];
+  return lines.join("\n");
+}
+
+function tsValue(value: unknown, path: string, depth: number, used: Set<string>): string {
+  const pad = "  ".repeat(depth + 1);
+  const end = "  ".repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const items = value.map((v) => tsValue(v, `${path}[]`, depth + 1, used));
+    const inline = `[${items.join(", ")}]`;
+    return inline.length <= 100 && !inline.includes("\n") ? inline : `[\n${items.map((i) => `${pad}${i},`).join("\n")}\n${end}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return "{}";
+    const parts = entries.map(([k, v]) => `${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stringify(k)}: ${tsValue(v, path ? `${path}.${k}` : k, depth + 1, used)}`);
+    const inline = `{ ${parts.join(", ")} }`;
+    return inline.length <= 100 && !inline.includes("\n") && depth > 0 ? inline : `{\n${parts.map((p) => `${pad}${p},`).join("\n")}\n${end}}`;
+  }
+  if (typeof value === "string") {
+    const e = ENUM_FIELDS[path];
+    const member = e ? Object.entries(e.values).find(([, v]) => v === value)?.[0] : undefined;
+    if (e && member) {
+      used.add(e.name);
+      return `${e.name}.${member}`;
+    }
+    return JSON.stringify(value);
+  }
+  return JSON.stringify(value);
+}
