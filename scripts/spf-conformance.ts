@@ -13,9 +13,6 @@
  *
  * Exit 1 when a permerror with no DNS-only explanation goes undetected, or on any false positive.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseAllDocuments } from "yaml";
 import { Diagnostic } from "../components/records/diagnostics";
 import {
   MAX_DNS_LOOKUPS,
@@ -30,25 +27,10 @@ import {
   referencedRecords,
   selectSpfRecords,
 } from "../components/records/spf";
+import { loadSuites, suiteFile, verbose, type TestCase, type ZoneEntry } from "./rfc7208-suite";
 
-interface TestCase {
-  description?: string;
-  spec?: string | number;
-  helo?: string;
-  host?: string;
-  mailfrom?: string;
-  result: string | string[];
-}
-type ZoneEntry = string | Record<string, unknown>;
-interface Suite {
-  description: string;
-  tests: Record<string, TestCase>;
-  zonedata: Record<string, ZoneEntry[]>;
-}
 
-const args = process.argv.slice(2);
-const verbose = args.includes("--verbose");
-const file = path.resolve(args.find((a) => !a.startsWith("--")) ?? path.resolve(__dirname, "../../shared/testdata/rfc7208/rfc7208-tests.yml"));
+const file = suiteFile;
 
 /** A name's data, with the suite's convention: SPF-type records stand for TXT when the name has no TXT at all. */
 class Zone {
@@ -132,11 +114,7 @@ function dnsCause(zone: Zone, name: string): { category: string; detail: string;
 }
 
 function main(): void {
-  if (!fs.existsSync(file)) {
-    console.error(`test suite not found: ${file} (pass its path as the first argument)`);
-    process.exit(2);
-  }
-  const docs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as Suite);
+  const docs = loadSuites();
   let cases = 0;
   let permCases = 0;
   let caught = 0;

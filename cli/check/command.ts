@@ -1,0 +1,184 @@
+/**
+ * `maildomain check DOMAIN... [options]`: what live DNS serves for each mail domain, checked with the record core's
+ * rules, with a verdict of what Gmail will do; `--expect PLAN.json` compares with a plan; `--message FILE.eml`
+ * authenticates a real message.
+ *
+ * Exit codes: 0 no error finding; 1 an error finding; 2 a usage error, or DNS could not be asked at all (no
+ * question got any answer).
+ */
+import * as fs from "node:fs";
+import { isIP } from "node:net";
+import { normalizeName, validateSelector } from "../../components/records/names";
+import { EXIT, Io, UsageError } from "../io";
+import { DnsBackend, DnsClient, resolveServerAddress } from "./dns/resolver";
+import { DomainResult, checkDomain } from "./domain";
+import { ExpectedRecordSet, planDomains, readPlan, recordsByDomain } from "./expect";
+import { finding } from "./findings";
+import { checkMessage, MessageReport } from "./message";
+import { CheckDocument, Progress, renderHuman, renderJson } from "./output";
+
+export interface CheckOptions {
+  domains: string[];
+  server?: string;
+  selector: string[];
+  ip?: string;
+  json: boolean;
+  timeout: number;
+  retries: number;
+  concurrency: number;
+  expect?: string;
+  message?: string;
+  helo?: string;
+  mailFrom?: string;
+}
+
+export interface CheckDeps {
+  /** Replace the node:dns backend (tests). */
+  backend?: DnsBackend;
+  /** Receives the run's DNS client (tests and the benchmark read its statistics and questions). */
+  onClient?: (dns: DnsClient) => void;
+  now?: () => number;
+}
+
+export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {}): Promise<number> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const input = await prepare(opts);
+
+  const dns = new DnsClient({ server: input.server, timeout: opts.timeout, retries: opts.retries, concurrency: opts.concurrency, backend: deps.backend });
+  deps.onClient?.(dns);
+  try {
+    const results: DomainResult[] = [];
+    let message: MessageReport | undefined;
+    if (input.message) {
+      try {
+        message = await checkMessage(input.message, { ip: opts.ip!, helo: opts.helo, mailFrom: opts.mailFrom }, dns);
+        results.push(message.result);
+      } catch (e) {
+        results.push({ domain: "(message)", ok: false, findings: [finding("message.unreadable", "error", `${opts.message} could not be authenticated: ${(e as Error).message}. Give the raw message as received (headers and body, e.g. "Show original" in Gmail, saved as .eml).`)] });
+      }
+    }
+    const progress = new Progress(io, input.domains.length, now);
+    const byDomain = input.expected ? recordsByDomain(input.expected, input.domains) : undefined;
+    // Each domain puts ~25 questions in the queue at once, so a quarter of the question slots in domains keeps the
+    // wire busy; more domains in flight only cost memory (measured with npm run bench:check).
+    const checked = await pool(input.domains, Math.max(2, Math.ceil(opts.concurrency / 4)), async (domain): Promise<DomainResult> => {
+      try {
+        return await checkDomain(domain, dns, { selectors: input.selectors, ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain) });
+      } catch (e) {
+        // A bug must not cost the other domains their results, nor show a stack trace.
+        return { domain, ok: false, findings: [finding("check.internal-error", "error", `the check of ${domain} failed unexpectedly (${(e as Error).message}); the other domains are unaffected. Please report this with the command line.`)] };
+      }
+    }, (done) => progress.update(done, dns.stats.queries));
+    progress.done();
+    results.push(...checked);
+
+    const doc: CheckDocument = {
+      results,
+      ...(message ? { message: { authenticationResults: message.authenticationResults, from: message.from, envelopeFrom: message.envelopeFrom, spf: message.spf, dkim: message.dkim, dmarc: message.dmarc } } : {}),
+      dns: { server: input.server ?? "system resolver", queries: dns.stats.queries, answered: dns.stats.answered, failed: dns.stats.failed, cacheHits: dns.stats.cacheHits, ms: now() - started },
+    };
+    io.stdout(opts.json ? renderJson(doc) : renderHuman(doc, io));
+    if (dns.unreachable) {
+      io.stderr(`maildomain: DNS could not be asked: none of ${dns.stats.queries} questions to ${dns.serverLabel} got an answer (timeouts, refusals or server failures; see the dns.… findings).\n`);
+      return EXIT.usage;
+    }
+    return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+  } finally {
+    dns.close();
+  }
+}
+
+interface Prepared {
+  domains: string[];
+  selectors: string[];
+  server?: string;
+  expected?: ExpectedRecordSet[];
+  message?: Buffer;
+}
+
+/** Check the options and read the files; every problem is a UsageError (exit 2). */
+async function prepare(opts: CheckOptions): Promise<Prepared> {
+  const problems: string[] = [];
+  const domains: string[] = [];
+  for (const raw of opts.domains ?? []) {
+    const given = raw.includes("@") ? raw.slice(raw.lastIndexOf("@") + 1) : raw;
+    const n = normalizeName(given, "domain");
+    const bad = n.diagnostics.filter((d) => d.severity === "error");
+    if (bad.length > 0 || !n.name.includes(".")) problems.push(`"${raw}" is not a domain name${bad.length ? `: ${bad[0].message}` : " (give a full name such as example.com)"}`);
+    else if (!domains.includes(n.name)) domains.push(n.name);
+  }
+  const selectors: string[] = [];
+  for (const s of opts.selector ?? []) {
+    const d = validateSelector(s, "--selector");
+    if (d.length) problems.push(d[0].message);
+    else if (!selectors.includes(s.toLowerCase())) selectors.push(s.toLowerCase());
+  }
+  if (opts.ip !== undefined && !isIP(opts.ip)) problems.push(`--ip ${opts.ip} is not an IPv4 or IPv6 address`);
+  if (opts.message !== undefined && opts.ip === undefined) problems.push("--message needs --ip: the address of the server that sent the message to the receiver (SPF is checked for it)");
+  if ((opts.helo !== undefined || opts.mailFrom !== undefined) && opts.ip === undefined) problems.push("--helo and --mail-from describe the sending server: give them with --ip (and --message)");
+  if (opts.mailFrom !== undefined && opts.mailFrom !== "" && !/^[^@\s]+@[^@\s]+$/.test(opts.mailFrom)) problems.push(`--mail-from ${opts.mailFrom} is not an address (local@domain)`);
+  for (const [flag, v] of [["--timeout", opts.timeout], ["--concurrency", opts.concurrency]] as const) {
+    if (!Number.isInteger(v) || v < 1) problems.push(`${flag} must be a whole number of at least 1`);
+  }
+  if (!Number.isInteger(opts.retries) || opts.retries < 0) problems.push("--retries must be a whole number of at least 0");
+
+  let expected: ExpectedRecordSet[] | undefined;
+  if (opts.expect !== undefined) {
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(opts.expect, "utf8");
+    } catch (e) {
+      problems.push(`--expect ${opts.expect}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    if (text !== undefined) {
+      try {
+        expected = readPlan(text, opts.expect);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (expected && domains.length === 0 && (opts.domains ?? []).length === 0) {
+      domains.push(...planDomains(expected));
+      if (domains.length === 0) problems.push(`--expect ${opts.expect} declares no mail domain (no MX, SPF or _dmarc record): give the domains to check`);
+    }
+  }
+  let message: Buffer | undefined;
+  if (opts.message !== undefined) {
+    try {
+      message = fs.readFileSync(opts.message);
+    } catch (e) {
+      problems.push(`--message ${opts.message}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  if (domains.length === 0 && opts.message === undefined && opts.expect === undefined && problems.length === 0) {
+    problems.push("give at least one domain to check (or --message FILE.eml, or --expect PLAN.json)");
+  }
+  if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `\n  ${problems.join("\n  ")}`);
+
+  let server: string | undefined;
+  if (opts.server !== undefined) {
+    try {
+      server = await resolveServerAddress(opts.server);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return { domains, selectors, server, expected, message };
+}
+
+/** Run `work` over `items` with at most `limit` at once; results in input order. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, onDone?: (done: number) => void): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+      onDone?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,59 @@
+/**
+ * One domain's check: every record kind at once (their questions go out together through the shared resolver),
+ * then the verdict. A domain that does not exist gets that one finding, not a cascade of "missing" ones.
+ */
+import { DnsClient } from "./dns/resolver";
+import { checkDkim } from "./dkim";
+import { checkDmarc } from "./dmarc";
+import { ExpectedRecordSet, compareExpected, planSelectors } from "./expect";
+import { checkBimi, checkMtaSts, checkTlsRpt } from "./extras";
+import { Finding, dedupeFindings, finding } from "./findings";
+import { checkMx } from "./mx";
+import { checkReverseDns } from "./rdns";
+import { checkSpf } from "./spf";
+import { Verdict, verdictFor } from "./verdict";
+
+export interface DomainResult {
+  domain: string;
+  ok: boolean;
+  findings: Finding[];
+  verdict?: Verdict;
+}
+
+export interface DomainCheckOptions {
+  selectors: readonly string[];
+  ip?: string;
+  helo?: string;
+  mailFrom?: string;
+  /** Record sets the plan declares for this domain (--expect). */
+  expected?: readonly ExpectedRecordSet[];
+  /** Probe the common DKIM selectors (default true). */
+  probe?: boolean;
+}
+
+export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCheckOptions): Promise<DomainResult> {
+  const selectors = [...opts.selectors, ...(opts.expected ? planSelectors(opts.expected, domain) : [])];
+  const mxP = checkMx(domain, dns);
+  const spfP = checkSpf(domain, dns, { ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom });
+  const dkimP = checkDkim(domain, dns, selectors, opts.probe ?? true);
+  const dmarcP = checkDmarc(domain, dns);
+  const mtaStsP = checkMtaSts(domain, dns);
+  const tlsRptP = checkTlsRpt(domain, dns);
+  const bimiP = checkBimi(domain, dns, dmarcP);
+  const rdnsP = opts.ip ? checkReverseDns(opts.ip, dns) : undefined;
+  const expectP = opts.expected ? compareExpected(domain, opts.expected, dns) : undefined;
+  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, rdns, expected] = await Promise.all([mxP, spfP, dkimP, dmarcP, mtaStsP, tlsRptP, bimiP, rdnsP, expectP]);
+
+  let findings: Finding[];
+  if (mx.nxdomain) {
+    findings = [...mx.findings, ...(expected ?? []).filter((f) => f.severity !== "info")];
+  } else {
+    findings = [...mx.findings, ...spf.findings, ...dkim.findings, ...dmarc.findings, ...mtaSts, ...tlsRpt, ...bimi, ...(rdns?.findings ?? []), ...(expected ?? [])];
+    if (mx.nullMx && (spf.record && !/^v=spf1\s+-all\s*$/i.test(spf.record) || dkim.keys.length > 0)) {
+      findings.push(finding("mx.null-mx-sender", "warning", `${domain} publishes a null MX (it accepts no mail) yet has SPF senders or DKIM keys: receivers may reject its mail with 550 5.7.27 because replies and bounces cannot reach it. Remove the null MX if the domain sends mail.`, domain, "RFC 7505 §4.2"));
+    }
+  }
+  findings = dedupeFindings(findings);
+  const verdict = verdictFor({ domain, ip: opts.ip, mx, spf, dkim, dmarc, rdns });
+  return { domain, ok: !findings.some((f) => f.severity === "error"), findings, verdict };
+}

@@ -1,0 +1,163 @@
+/**
+ * `--expect PLAN.json`: the records a `maildomain plan --json` output declares, compared with what live DNS
+ * serves. Every declared record that DNS lacks or serves differently is an error: the DKIM key that was never
+ * copied to the DNS manager that serves the domain is the case this exists for.
+ *
+ * The plan format: `{ resources: [{ type, name, urn, inputs }], violations: [...] }`; record resources are
+ * Cloudflare `DnsRecord`/`Record` or Route 53 `Record`, read with the providers' own `readProviderRecord`.
+ */
+import { isDkimKeyRecord } from "../../components/records/dkim";
+import { isDmarcRecord } from "../../components/records/dmarc";
+import { isIpLiteral, canonicalIp } from "../../components/records/ip";
+import { isSpfRecord } from "../../components/records/spf";
+import { readProviderRecord } from "../../components/providers/formats";
+import { UsageError } from "../io";
+import { DnsClient, normalize } from "./dns/resolver";
+import { Finding, describeAbsence, dnsFailureFinding, finding, joinedTxt } from "./findings";
+
+export interface ExpectedRecordSet {
+  /** Absolute name, normal form. */
+  name: string;
+  type: string;
+  values: string[];
+  /** The resources that declare it. */
+  urns: string[];
+}
+
+const CHECKED_TYPES = new Set(["TXT", "MX", "CNAME", "A", "AAAA"]);
+
+/** Read a plan JSON document; throws a UsageError when it is not one. */
+export function readPlan(text: string, file: string): ExpectedRecordSet[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--expect ${file} is not JSON (${(e as Error).message}): give the output of \`maildomain plan --json\`.`);
+  }
+  const resources = (doc as { resources?: unknown })?.resources;
+  if (!Array.isArray(resources)) throw new UsageError(`--expect ${file} has no "resources" list: give the output of \`maildomain plan --json\`.`);
+  const sets = new Map<string, ExpectedRecordSet>();
+  for (const r of resources) {
+    if (r === null || typeof r !== "object") continue;
+    const { type, inputs, urn, name: resourceName } = r as { type?: unknown; inputs?: unknown; urn?: unknown; name?: unknown };
+    if (typeof type !== "string" || inputs === null || typeof inputs !== "object") continue;
+    const rec = readProviderRecord(type, inputs as Record<string, unknown>);
+    if (!rec || rec.name === "" || rec.name === "@") continue;
+    const name = normalize(rec.name);
+    const key = `${rec.type} ${name}`;
+    const set = sets.get(key) ?? { name, type: rec.type, values: [], urns: [] };
+    for (const v of rec.values) if (!set.values.includes(v)) set.values.push(v);
+    set.urns.push(typeof urn === "string" && urn ? urn : String(resourceName ?? type));
+    sets.set(key, set);
+  }
+  return [...sets.values()];
+}
+
+/** The mail domains a plan declares: owners of `_dmarc.` records, MX records and SPF records. */
+export function planDomains(sets: readonly ExpectedRecordSet[]): string[] {
+  const out = new Set<string>();
+  for (const s of sets) {
+    if (s.type === "TXT" && s.name.startsWith("_dmarc.")) out.add(s.name.slice("_dmarc.".length));
+    else if (s.type === "MX") out.add(s.name);
+    else if (s.type === "TXT" && s.values.some(isSpfRecord)) out.add(s.name);
+  }
+  return [...out].sort();
+}
+
+/** Assign each record set to the longest checked domain it lies at or below; sets under no domain are dropped. */
+export function recordsByDomain(sets: readonly ExpectedRecordSet[], domains: readonly string[]): Map<string, ExpectedRecordSet[]> {
+  const byDomain = new Map<string, ExpectedRecordSet[]>(domains.map((d) => [d, []]));
+  const longestFirst = [...domains].sort((a, b) => b.length - a.length);
+  for (const s of sets) {
+    const d = longestFirst.find((x) => s.name === x || s.name.endsWith(`.${x}`));
+    if (d) byDomain.get(d)!.push(s);
+  }
+  return byDomain;
+}
+
+/** The DKIM selectors a plan declares for a domain (`<selector>._domainkey.<domain>`). */
+export function planSelectors(sets: readonly ExpectedRecordSet[], domain: string): string[] {
+  const suffix = `._domainkey.${domain}`;
+  return sets.filter((s) => s.name.endsWith(suffix) && (s.type === "TXT" || s.type === "CNAME")).map((s) => s.name.slice(0, -suffix.length));
+}
+
+type Kind = "spf" | "dmarc" | "dkim" | "mta-sts" | "tls-rpt" | "bimi" | "other";
+function kindOf(v: string): Kind {
+  if (isSpfRecord(v)) return "spf";
+  if (isDmarcRecord(v)) return "dmarc";
+  if (/^\s*v\s*=\s*STSv1/i.test(v)) return "mta-sts";
+  if (/^\s*v\s*=\s*TLSRPTv1/i.test(v)) return "tls-rpt";
+  if (/^\s*v\s*=\s*BIMI1/i.test(v)) return "bimi";
+  if (isDkimKeyRecord(v)) return "dkim";
+  return "other";
+}
+
+function short(v: string, max = 90): string {
+  return v.length > max ? `${v.slice(0, max)}…` : v;
+}
+
+function likelyCause(set: ExpectedRecordSet, domain: string): string {
+  if (set.name.includes("._domainkey.")) {
+    const selector = set.name.split("._domainkey.")[0];
+    return ` This is the DKIM key for selector "${selector}": mail signed with it fails DKIM (Gmail: 550-5.7.26 unless SPF passes). Likely cause: the key exists where it was generated (the hosting panel's or the old DNS host's zone, e.g. cPanel or VestaCP) but was never created at the DNS manager that serves ${domain}: run \`pulumi up\` for this plan, and check that the domain's NS records point to that DNS manager.`;
+  }
+  return ` Likely cause: the plan was not applied (\`pulumi up\`), or the domain's NS records point to another DNS host than the one the plan manages.`;
+}
+
+const norm = {
+  MX: (v: string) => {
+    const [p, h = ""] = v.trim().split(/\s+/);
+    return `${Number(p)} ${h === "." || h === "" ? "." : normalize(h)}`;
+  },
+  CNAME: (v: string) => normalize(v),
+  A: (v: string) => (isIpLiteral(v) ? canonicalIp(v) : v),
+  AAAA: (v: string) => (isIpLiteral(v) ? canonicalIp(v) : v),
+};
+
+/** Compare the declared record sets of one domain with live DNS. */
+export async function compareExpected(domain: string, sets: readonly ExpectedRecordSet[], dns: DnsClient): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const results = await Promise.all(
+    sets.map(async (set): Promise<Finding[]> => {
+      if (!CHECKED_TYPES.has(set.type)) {
+        return [finding("expect.unchecked", "info", `the plan declares ${set.type} ${set.name}; the check does not compare ${set.type} records.`, set.name)];
+      }
+      const l = await dns.lookup(set.name, set.type as "TXT");
+      const what = `${set.type} ${set.name} declared by the plan`;
+      if (l.status === "failed") return [dnsFailureFinding(l.failure, set.name, what, "It could not be compared.")];
+      const f: Finding[] = [];
+      if (set.type === "TXT") {
+        const live = l.status === "ok" ? joinedTxt(l.records as string[][]) : [];
+        for (const v of set.values) {
+          if (live.includes(v)) continue;
+          const kind = kindOf(v);
+          const same = kind === "other" ? [] : live.filter((x) => kindOf(x) === kind);
+          if (same.length > 0) {
+            f.push(finding("expect.different", "error", `the plan declares TXT ${set.name} "${short(v)}" but live DNS serves "${short(same[0])}"${same.length > 1 ? ` (and ${same.length - 1} more)` : ""}: the record was changed outside the plan or the plan was not applied.`, set.name));
+          } else {
+            const why = l.status === "ok" ? (live.length ? `the name has ${live.length} other TXT record(s)` : "no TXT data") : describeAbsence(l, "TXT");
+            f.push(finding("expect.missing", "error", `the plan declares TXT ${set.name} "${short(v)}" but live DNS does not serve it (${why}).${likelyCause(set, domain)}`, set.name));
+          }
+        }
+        return f;
+      }
+      const n = norm[set.type as keyof typeof norm];
+      const live = l.status === "ok" ? (l.records as unknown[]).map((r) => (set.type === "MX" ? n(`${(r as { priority: number }).priority} ${(r as { exchange: string }).exchange || "."}`) : n(String(r)))) : [];
+      const declared = set.values.map(n);
+      const missing = declared.filter((v) => !live.includes(v));
+      const extra = live.filter((v) => !declared.includes(v));
+      if (missing.length > 0 && live.length === 0) {
+        f.push(finding("expect.missing", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS has none (${describeAbsence(l, set.type)}).${likelyCause(set, domain)}`, set.name));
+      } else if (missing.length > 0 || extra.length > 0) {
+        f.push(finding("expect.different", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS serves ${live.join(", ")}${missing.length ? ` (missing: ${missing.join(", ")})` : ""}${extra.length ? ` (not in the plan: ${extra.join(", ")})` : ""}.`, set.name));
+      }
+      return f;
+    }),
+  );
+  for (const r of results) out.push(...r);
+  const compared = sets.filter((s) => CHECKED_TYPES.has(s.type)).length;
+  if (!out.some((f) => f.severity === "error")) {
+    out.push(finding("expect.match", "info", `all ${compared} record set(s) the plan declares for ${domain} are served as planned.`, domain));
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+/**
+ * `maildomain check` when DNS misbehaves or the records break RFC 7208's evaluation limits, against a real
+ * authoritative server (Knot, or the in-process fallback) with per-name faults, and against fault servers: a closed
+ * port, a server that never answers, REFUSED, SERVFAIL, NXDOMAIN vs NODATA, an answer too large for UDP, void
+ * lookups, an include loop, more than 10 lookups through nested includes, and many domains at bounded concurrency
+ * with each question asked once.
+ */
+import { closedPortAddress, rawQuery, startDnsServer, startFaultServer, type DnsServer, type Zone, type ZoneRecord } from "../support/dns";
+import { runCheck } from "../../cli/check/command";
+import type { DnsClient } from "../../cli/check/dns/resolver";
+import { captureIo, checkJson, codes, compliantRecords, countingProxy, rsaKey, txt } from "./check-support";
+
+const key = rsaKey();
+const spf = (name: string, value: string): ZoneRecord => ({ name, type: "TXT", value: txt(value) });
+// ~1.5 KB of TXT at the apex: over Knot's 1232-octet UDP limit, so the answer comes truncated and node:dns asks over TCP.
+const TOKENS = Array.from({ length: 6 }, (_, i) => `verification-token-${i}=${"t".repeat(220)}`);
+
+const zones: Zone[] = [
+  { origin: "servfail.example", records: compliantRecords("servfail.example", key) },
+  { origin: "slow.example", records: compliantRecords("slow.example", key) },
+  { origin: "nx.example", records: [{ name: "nodata.nx.example", type: "A", value: "192.0.2.50" }] },
+  { origin: "big.example", records: [...compliantRecords("big.example", key), ...TOKENS.map((t) => spf("big.example", t))] },
+  {
+    origin: "voids.example",
+    records: [
+      ...compliantRecords("voids.example", key).filter((r) => !(r.name === "voids.example" && r.type === "TXT")),
+      spf("voids.example", "v=spf1 a:gone1.voids.example mx:gone2.voids.example exists:gone3.voids.example ip4:192.0.2.1 -all"),
+    ],
+  },
+  {
+    origin: "loop.example",
+    records: [
+      ...compliantRecords("loop.example", key).filter((r) => !(r.name === "loop.example" && r.type === "TXT")),
+      spf("loop.example", "v=spf1 include:_spf.loop.example -all"),
+      spf("_spf.loop.example", "v=spf1 ip4:192.0.2.0/24 include:_spf2.loop.example -all"),
+      spf("_spf2.loop.example", "v=spf1 include:_spf.loop.example -all"),
+    ],
+  },
+  {
+    origin: "many.example",
+    records: [
+      ...compliantRecords("many.example", key).filter((r) => !(r.name === "many.example" && r.type === "TXT")),
+      spf("many.example", "v=spf1 include:a.many.example include:b.many.example include:c.many.example -all"),
+      spf("a.many.example", "v=spf1 a:h1.many.example a:h2.many.example include:leaf.many.example -all"),
+      spf("b.many.example", "v=spf1 a:h3.many.example a:h4.many.example include:leaf.many.example -all"),
+      spf("c.many.example", "v=spf1 a:h1.many.example a:h3.many.example include:leaf.many.example -all"),
+      spf("leaf.many.example", "v=spf1 a:h4.many.example ip4:198.51.100.0/24 -all"),
+      ...["h1", "h2", "h3", "h4"].map((h, i): ZoneRecord => ({ name: `${h}.many.example`, type: "A", value: `198.51.100.${i + 1}` })),
+    ],
+  },
+];
+
+let dns: DnsServer;
+beforeAll(async () => {
+  dns = await startDnsServer(zones, { faults: { "_dmarc.servfail.example": "servfail", "s1._domainkey.slow.example": "drop" } });
+});
+afterAll(async () => {
+  await dns?.stop();
+});
+
+async function timed<T>(p: Promise<T>): Promise<[T, number]> {
+  const t = Date.now();
+  const v = await p;
+  return [v, Date.now() - t];
+}
+
+describe("DNS failures become dns.… findings within the time budget", () => {
+  test("a closed port: dns.unreachable, exit 2, no hang", async () => {
+    const address = await closedPortAddress();
+    const [{ code, doc, io }, ms] = await timed(checkJson(["example.com", "--server", address, "--timeout", "200", "--retries", "1"]));
+    expect(code).toBe(2);
+    expect(ms).toBeLessThan(1500);
+    expect(codes(doc.results[0], "error").every((c) => c === "dns.unreachable" || c === "dns.timeout")).toBe(true);
+    expect(codes(doc.results[0], "error").length).toBeGreaterThan(0);
+    expect(doc.dns.answered).toBe(0);
+    expect(io.stderrText).toMatch(/DNS could not be asked/);
+  });
+
+  test("a server that never answers: dns.timeout within (retries + 1) × timeout, exit 2", async () => {
+    const silent = await startFaultServer({ mode: "drop" });
+    try {
+      const [{ code, doc }, ms] = await timed(checkJson(["example.com", "--server", silent.address, "--timeout", "150", "--retries", "2"]));
+      expect(code).toBe(2);
+      expect(ms).toBeLessThan(3 * 150 + 700);
+      const r = doc.results[0];
+      expect(codes(r, "error")).toContain("dns.timeout");
+      expect(r.findings.find((f) => f.code === "dns.timeout")?.message).toMatch(/timed out|stopped answering/);
+      expect(r.verdict?.outcome).toBe("defer");
+    } finally {
+      await silent.stop();
+    }
+  });
+
+  test.each([
+    ["refused", "dns.refused", /REFUSED/],
+    ["servfail", "dns.servfail", /SERVFAIL/],
+  ] as const)("a server that answers %s to everything: %s, exit 2", async (mode, code, text) => {
+    const f = await startFaultServer({ mode });
+    try {
+      const r = await checkJson(["example.com", "--server", f.address, "--timeout", "300"]);
+      expect(r.code).toBe(2);
+      expect(codes(r.doc.results[0], "error")).toContain(code);
+      expect(r.doc.results[0].findings.find((x) => x.code === code)?.message).toMatch(text);
+      expect(r.doc.dns.answered).toBe(0);
+    } finally {
+      await f.stop();
+    }
+  });
+
+  test("SERVFAIL for one name (_dmarc): dns.servfail on it, the rest checked, verdict defer, exit 1", async () => {
+    const { code, doc } = await checkJson(["servfail.example", "--server", dns.address, "--selector", "s2026"]);
+    expect(code).toBe(1);
+    const r = doc.results[0];
+    expect(r.findings.find((f) => f.code === "dns.servfail")).toMatchObject({ severity: "error", name: "_dmarc.servfail.example" });
+    expect(codes(r)).toEqual(expect.arrayContaining(["spf.found", "dkim.found", "mx.found"]));
+    expect(codes(r)).not.toContain("dmarc.missing");
+    expect(r.verdict?.outcome).toBe("defer");
+  });
+
+  test("one name never answered (a DKIM selector): dns.timeout on it within the budget, the rest answered", async () => {
+    const [{ code, doc }, ms] = await timed(checkJson(["slow.example", "--server", dns.address, "--selector", "s1", "--timeout", "200", "--retries", "1"]));
+    expect(code).toBe(1);
+    expect(ms).toBeLessThan(2 * 200 + 800);
+    const r = doc.results[0];
+    expect(r.findings.find((f) => f.code === "dns.timeout")).toMatchObject({ severity: "error", name: "s1._domainkey.slow.example" });
+    expect(codes(r)).toEqual(expect.arrayContaining(["spf.found", "dmarc.found", "mx.found"]));
+    expect(r.verdict?.outcome).toBe("defer");
+  });
+});
+
+describe("NXDOMAIN vs NODATA", () => {
+  test("a domain that does not exist: one dns.nxdomain error, not a cascade of missing records", async () => {
+    const { code, doc } = await checkJson(["gone.nx.example", "--server", dns.address]);
+    expect(code).toBe(1);
+    expect(codes(doc.results[0])).toEqual(["dns.nxdomain"]);
+    expect(doc.results[0].verdict?.outcome).toBe("reject");
+  });
+
+  test("a name that exists without mail records (NODATA): implicit MX, no SPF, no DMARC (with the organizational-domain fallback)", async () => {
+    const { code, doc } = await checkJson(["nodata.nx.example", "--server", dns.address]);
+    expect(code).toBe(1);
+    const r = doc.results[0];
+    expect(codes(r)).not.toContain("dns.nxdomain");
+    expect(r.findings.find((f) => f.code === "mx.implicit")?.message).toMatch(/192\.0\.2\.50/);
+    expect(r.findings.find((f) => f.code === "spf.missing")?.message).toMatch(/NODATA/);
+    const dmarc = r.findings.find((f) => f.code === "dmarc.missing")!;
+    expect(dmarc.severity).toBe("error");
+    expect(dmarc.message).toMatch(/_dmarc\.nodata\.nx\.example \(the name does not exist \(NXDOMAIN\)\) nor at the organizational domain's _dmarc\.nx\.example/);
+  });
+});
+
+test("a TXT answer too large for UDP arrives over TCP and the SPF record is found among the others", async () => {
+  const udp = await rawQuery(dns.address, "big.example", "TXT", { edns: 1232 });
+  expect(udp.packet.flag_tc).toBe(true);
+  const { code, doc } = await checkJson(["big.example", "--server", dns.address, "--selector", "s2026"]);
+  expect(code).toBe(0);
+  expect(doc.results[0].findings.find((f) => f.code === "spf.found")?.message).toMatch(/"v=spf1 mx ip4:192\.0\.2\.25 -all"/);
+  expect(codes(doc.results[0])).not.toContain("spf.missing");
+});
+
+describe("RFC 7208 §4.6.4 limits, counted over the whole tree", () => {
+  test("more than 2 void lookups: spf.void-lookups error listing them", async () => {
+    const { code, doc } = await checkJson(["voids.example", "--server", dns.address, "--selector", "s2026"]);
+    expect(code).toBe(1);
+    const f = doc.results[0].findings.find((x) => x.code === "spf.void-lookups")!;
+    expect(f.severity).toBe("error");
+    expect(f.message).toMatch(/makes 3 lookups that return no data/);
+    expect(f.message).toMatch(/gone1\.voids\.example does not exist.*gone2\.voids\.example does not exist.*gone3\.voids\.example does not exist/);
+  });
+
+  test("an include loop: spf.include-loop naming the cycle", async () => {
+    const { code, doc } = await checkJson(["loop.example", "--server", dns.address, "--selector", "s2026"]);
+    expect(code).toBe(1);
+    const f = doc.results[0].findings.find((x) => x.code === "spf.include-loop")!;
+    expect(f.severity).toBe("error");
+    expect(f.message).toMatch(/loop\.example → _spf\.loop\.example → _spf2\.loop\.example → _spf\.loop\.example/);
+  });
+
+  test("15 lookups through nested includes (no record over 10 alone): spf.lookup-limit, and mailauth's evaluation agrees (permerror)", async () => {
+    const { code, doc } = await checkJson(["many.example", "--server", dns.address, "--selector", "s2026", "--ip", "203.0.113.1"]);
+    expect(code).toBe(1);
+    const r = doc.results[0];
+    expect(r.findings.find((x) => x.code === "spf.lookup-limit")?.message).toMatch(/takes 15 DNS-querying terms/);
+    expect(codes(r)).not.toContain("spf.too-many-lookups"); // no single record is over the limit
+    expect(r.findings.find((x) => x.code === "spf.ip-result")?.message).toMatch(/gives permerror/);
+  });
+});
+
+test("many domains: bounded concurrency, and each name+type asked once (counted on the wire)", async () => {
+  const n = 30;
+  const domains = Array.from({ length: n }, (_, i) => `d${String(i).padStart(2, "0")}.example`);
+  const server = await startDnsServer([
+    ...domains.map((d) => ({ origin: d, records: compliantRecords(d, key, { include: "_spf.shared.test" }) })),
+    { origin: "shared.test", records: [spf("_spf.shared.test", "v=spf1 ip4:198.51.100.0/24 -all")] },
+  ]);
+  const proxy = await countingProxy(server.address);
+  try {
+    const io = captureIo();
+    let client: DnsClient | undefined;
+    const code = await runCheck(
+      { domains, server: proxy.address, selector: ["s2026"], json: true, timeout: 2000, retries: 1, concurrency: 8 },
+      io,
+      { onClient: (c) => (client = c) },
+    );
+    expect(code).toBe(0);
+    const doc = JSON.parse(io.stdoutText);
+    expect(doc.results).toHaveLength(n);
+    expect(doc.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+    const repeated = [...proxy.counts].filter(([, c]) => c !== 1);
+    expect(repeated).toEqual([]);
+    expect(proxy.counts.get("TXT _spf.shared.test")).toBe(1);
+    expect(proxy.counts.size).toBe(client!.stats.queries);
+    expect(client!.stats.cacheHits).toBeGreaterThan(0);
+    expect(client!.stats.maxInFlight).toBeLessThanOrEqual(8);
+    expect(client!.stats.maxInFlight).toBeGreaterThan(1);
+  } finally {
+    await proxy.stop();
+    await server.stop();
+  }
+});
