@@ -192,10 +192,9 @@ export async function settle(pulumi: PulumiModule, engine: MockEngine): Promise<
     await new Promise((r) => setImmediate(r));
   }
   const monitor = pulumi.runtime.getMonitor() as unknown as { resources?: Map<string, { urn: string }> };
-  const urns = [...(monitor?.resources?.keys() ?? [])];
-  for (const r of engine.resources) {
-    r.urn = urns.find((u) => u.endsWith(`::${r.name}`) && urnType(u) === r.type) ?? r.urn;
-  }
+  const byTypeAndName = new Map<string, string>();
+  for (const urn of monitor?.resources?.keys() ?? []) byTypeAndName.set(`${urnType(urn)}::${urnName(urn)}`, urn);
+  for (const r of engine.resources) r.urn = byTypeAndName.get(`${r.type}::${r.name}`) ?? r.urn;
 }
 
 /** The resource's own type, the last segment of the URN's type chain. */
@@ -203,6 +202,11 @@ export function urnType(urn: string): string {
   const typeChain = urn.split("::")[2] ?? "";
   const parts = typeChain.split("$");
   return parts[parts.length - 1];
+}
+
+/** The resource's own name, the URN's last segment. */
+export function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
 /** The parent's type chain of a URN (`maildomain:index:MailDomain` for a record under it). */
