@@ -88,11 +88,14 @@ describe("bad MailDomain arguments throw one error naming the field, and registe
       new MailDomain("many", cf({ ttl: -1, spf: { ip4: ["1.2.3"] }, dmarc: { policy: any("reject"), percent: 101 } }));
       throw new Error("expected an error");
     } catch (e) {
-      expect((e as MailDomainArgsError).diagnostics.map((d) => d.field)).toEqual(expect.arrayContaining(["ttl"]));
+      expect((e as MailDomainArgsError).diagnostics.map((d) => d.field)).toEqual(expect.arrayContaining(["ttl", "spf.ip4[0]", "dmarc.percent"]));
     }
   });
 
-  test("valid but risky settings do not throw", () => {
-    expect(() => new MailDomain("risky", cf({ spf: { all: any("+all") }, dkim: [{ selector: "old", publicKey: weakKey, testing: true }], dmarc: { policy: any("none"), percent: 50 } }))).not.toThrow();
+  test("valid but risky settings do not throw: each is a warning on the component, and the records are created", async () => {
+    const run = await runProgram(() => new MailDomain("risky", cf({ spf: { all: any("+all") }, dkim: [{ selector: "old", publicKey: weakKey, testing: true }], dmarc: { policy: any("none"), percent: 50 } })));
+    const warnings = run.logs.filter((l) => l.severity === "warning").map((l) => l.message).join("\n");
+    for (const code of ["spf.pass-all", "dkim.rsa-key-weak", "dkim.testing", "dmarc.policy-none", "dmarc.pct-partial"]) expect(warnings).toContain(code);
+    expect(run.engine.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord")).toHaveLength(4);
   });
 });

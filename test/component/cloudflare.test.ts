@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import { MailDomain } from "../../components";
 import { parseTxtRdata } from "../../components/records/txt";
@@ -158,12 +157,9 @@ describe("MailDomain on Cloudflare: zones and providers", () => {
   });
 
   test("risky but valid settings are logged as warnings on the component, not refused", async () => {
-    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(async () => undefined);
-    try {
-      await runProgram(() => new MailDomain("w", { domain: "example.com", cloudflare: {}, nullMx: true, spf: { all: "+all" as never } }));
-      expect(warn.mock.calls.map((c) => c[0]).join("\n")).toContain("spf.pass-all");
-    } finally {
-      warn.mockRestore();
-    }
+    const run = await runProgram(() => new MailDomain("w", { domain: "example.com", cloudflare: {}, nullMx: true, spf: { all: "+all" as never } }));
+    expect(run.logs.filter((l) => l.severity === "warning").map((l) => l.message).join("\n")).toContain("spf.pass-all");
+    expect(run.ofType(CLOUDFLARE_DNS_RECORD).length).toBeGreaterThan(0);
   });
+
 });
