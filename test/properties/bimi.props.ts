@@ -1,8 +1,7 @@
 import fc from "fast-check";
-import { isDeepStrictEqual } from "node:util";
 import { BimiRecord, parseBimi, renderBimi } from "../../components/records/bimi";
-import { hostname, wellFormed } from "./mx.props";
-import { NamedProperty, recordishString } from "./property";
+import { hostname } from "./mx.props";
+import { NamedProperty, parserProperties, recordishString } from "./property";
 
 const dir = fc.array(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), { maxLength: 2 }).map((segs) => segs.map((s) => `/${s}`).join(""));
 const url = (suffix: string) => fc.tuple(hostname, dir, fc.stringMatching(/^[a-z0-9-]{1,8}$/)).map(([h, d, f]) => `https://${h}${d}/${f}${suffix}`);
@@ -16,16 +15,11 @@ const declined: fc.Arbitrary<BimiRecord> = fc.record(
 
 const fragments = ["v=BIMI1", "l=", "a=", "https://example.com/logo.svg", "https://example.com/vmc.pem", "http://", "lps=true", "avp=brand", ".png"];
 
-export const properties: NamedProperty[] = [
-  {
-    name: "bimi: parse never throws and its diagnostics are well-formed",
-    property: fc.property(fc.oneof(recordishString(fragments), fc.string()), (s) => wellFormed(parseBimi(s).diagnostics, ["bimi", "txt", "name"])),
-  },
-  {
-    name: "bimi: parse(render(model)) returns the model with no error",
-    property: fc.property(fc.oneof({ weight: 4, arbitrary: published }, { weight: 1, arbitrary: declined }), (m) => {
-      const r = parseBimi(renderBimi(m));
-      return isDeepStrictEqual(r.model, m) && !r.diagnostics.some((d) => d.severity === "error");
-    }),
-  },
-];
+export const properties: NamedProperty[] = parserProperties({
+  kind: "bimi",
+  parse: parseBimi,
+  render: renderBimi,
+  texts: fc.oneof(recordishString(fragments), fc.string()),
+  models: fc.oneof({ weight: 4, arbitrary: published }, { weight: 1, arbitrary: declined }),
+  namespaces: ["bimi", "txt", "name"],
+});

@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { KeyObject, generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
-import { NamedProperty, recordishString } from "./property";
+import { NamedProperty, parserProperties, recordishString, wellFormed } from "./property";
 import { DkimKeyRecord, buildDkimRecord, parseDkim, publicKeyToDkim, renderDkim, validateDkimArgs } from "../../components/records/dkim";
 import { Diagnostic } from "../../components/records/diagnostics";
 
@@ -24,14 +24,7 @@ const FRAGMENTS = [
   "-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PUBLIC KEY-----",
 ];
 
-const wellFormed = (d: Diagnostic): boolean =>
-  /^(dkim|txt|name)\.[a-z0-9-]+$/.test(d.code) &&
-  ["error", "warning", "info"].includes(d.severity) &&
-  typeof d.field === "string" &&
-  typeof d.message === "string" && d.message.length > 0 &&
-  typeof d.rfc === "string" && d.rfc.length > 0 &&
-  typeof d.breaksStandard === "boolean" &&
-  (!d.breaksStandard || d.severity === "error");
+const wellFormedAll = (ds: readonly Diagnostic[]): boolean => wellFormed(ds, ["dkim", "txt", "name"]);
 
 const arbitraryText = fc.oneof(recordishString(FRAGMENTS), fc.string(), fc.string({ unit: "binary" }));
 
@@ -76,25 +69,12 @@ const pastedKey = fc
   });
 
 export const properties: NamedProperty[] = [
-  {
-    name: "dkim: parse never throws and returns well-formed diagnostics",
-    property: fc.property(arbitraryText, (text) => {
-      const r = parseDkim(text);
-      return typeof r.model === "object" && r.diagnostics.every(wellFormed);
-    }),
-  },
-  {
-    name: "dkim: parse(render(model)) returns the model with no error",
-    property: fc.property(validModel, (model) => {
-      const r = parseDkim(renderDkim(model));
-      return isDeepStrictEqual(r.model, model) && r.diagnostics.every((d) => d.severity !== "error");
-    }),
-  },
+  ...parserProperties({ kind: "dkim", parse: parseDkim, render: renderDkim, texts: arbitraryText, models: validModel, namespaces: ["dkim", "txt", "name"] }),
   {
     name: "dkim: publicKeyToDkim never throws on arbitrary text",
     property: fc.property(arbitraryText, (text) => {
       const k = publicKeyToDkim(text);
-      return typeof k.p === "string" && k.diagnostics.every(wellFormed) && (k.p === "" || k.diagnostics.every((d) => d.severity !== "error" || d.code.startsWith("dkim.rsa")));
+      return typeof k.p === "string" && wellFormedAll(k.diagnostics) && (k.p === "" || k.diagnostics.every((d) => d.severity !== "error" || d.code.startsWith("dkim.rsa")));
     }),
   },
   {
@@ -121,7 +101,7 @@ export const properties: NamedProperty[] = [
         fc.array(fc.dictionary(fc.constantFrom("selector", "algorithm", "publicKey", "cnameTarget", "revoked", "testing", "x"), fc.oneof(arbitraryText, fc.anything({ maxDepth: 1, maxKeys: 3 })), { maxKeys: 4 }), { maxLength: 3 }),
       ),
       (args) => {
-        return validateDkimArgs(args).every(wellFormed);
+        return wellFormedAll(validateDkimArgs(args));
       },
     ),
   },

@@ -1,7 +1,6 @@
 /** Properties of the DMARC core: parser robustness, round trip, argument validation, injection. */
-import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
-import { NamedProperty, recordishString } from "./property";
+import { NamedProperty, parserProperties, recordishString, wellFormed } from "./property";
 import { DMARC_URI_RULES, DmarcRecord, buildDmarc, externalReportDestinations, parseDmarc, renderDmarc, validateDmarcArgs } from "../../components/records/dmarc";
 import { Diagnostic } from "../../components/records/diagnostics";
 import { Alignment, DmarcPolicy } from "../../components/records/enums";
@@ -13,14 +12,7 @@ const FRAGMENTS = [
   "t=y", "psd=u", "@", ",", "bücher.example", "xn--bcher-kva.example",
 ];
 
-const wellFormed = (d: Diagnostic): boolean =>
-  /^(dmarc|txt|name)\.[a-z0-9-]+$/.test(d.code) &&
-  ["error", "warning", "info"].includes(d.severity) &&
-  typeof d.field === "string" &&
-  typeof d.message === "string" && d.message.length > 0 &&
-  typeof d.rfc === "string" && d.rfc.length > 0 &&
-  typeof d.breaksStandard === "boolean" &&
-  (!d.breaksStandard || d.severity === "error");
+const wellFormedAll = (ds: readonly Diagnostic[]): boolean => wellFormed(ds, ["dmarc", "txt", "name"]);
 
 const arbitraryText = fc.oneof(recordishString(FRAGMENTS), fc.string(), fc.string({ unit: "binary" }));
 
@@ -62,25 +54,12 @@ const validModel: fc.Arbitrary<DmarcRecord> = fc.record(
 );
 
 export const properties: NamedProperty[] = [
-  {
-    name: "dmarc: parse never throws and returns well-formed diagnostics",
-    property: fc.property(arbitraryText, (text) => {
-      const r = parseDmarc(text);
-      return typeof r.model === "object" && r.diagnostics.every(wellFormed);
-    }),
-  },
-  {
-    name: "dmarc: parse(render(model)) returns the model with no error",
-    property: fc.property(validModel, (model) => {
-      const r = parseDmarc(renderDmarc(model));
-      return isDeepStrictEqual(r.model, model) && r.diagnostics.every((d) => d.severity !== "error");
-    }),
-  },
+  ...parserProperties({ kind: "dmarc", parse: parseDmarc, render: renderDmarc, texts: arbitraryText, models: validModel, namespaces: ["dmarc", "txt", "name"] }),
   {
     name: "dmarc: validateDmarcArgs never throws on arbitrary values",
     property: fc.property(
       fc.oneof(fc.anything({ maxDepth: 2, maxKeys: 4 }), fc.dictionary(fc.constantFrom("policy", "percent", "rua", "ruf", "dkimAlignment", "failureOptions", "reportInterval", "testing", "pct"), fc.oneof(arbitraryText, fc.anything({ maxDepth: 1, maxKeys: 3 }), fc.array(arbitraryText, { maxLength: 3 })))),
-      (args) => validateDmarcArgs(args).every(wellFormed),
+      (args) => wellFormedAll(validateDmarcArgs(args)),
     ),
   },
   {

@@ -1,9 +1,8 @@
 import fc from "fast-check";
-import { isDeepStrictEqual } from "node:util";
 import { MtaStsMode } from "../../components/records/enums";
 import { MtaStsPolicy, MtaStsTxtRecord, parseMtaStsPolicy, parseMtaStsTxt, renderMtaStsPolicy, renderMtaStsTxt } from "../../components/records/mta-sts";
-import { hostname, wellFormed } from "./mx.props";
-import { NamedProperty, recordishString } from "./property";
+import { hostname } from "./mx.props";
+import { NamedProperty, parserProperties, recordishString } from "./property";
 
 const extName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,10}$/);
 const txtRecord: fc.Arbitrary<MtaStsTxtRecord> = fc.record(
@@ -40,26 +39,20 @@ const txtFragments = ["v=STSv1", "id=", "20190429T010101", ";", "v=", "STSv1;", 
 const policyFragments = ["version: STSv1", "mode: enforce", "mode: testing", "mx: ", "*.example.com", "max_age: ", "604800", "\r\n", "\n", ":", "31557601"];
 
 export const properties: NamedProperty[] = [
-  {
-    name: "mta-sts: TXT parse never throws and its diagnostics are well-formed",
-    property: fc.property(fc.oneof(recordishString(txtFragments), fc.string()), (s) => wellFormed(parseMtaStsTxt(s).diagnostics, ["mta-sts", "txt", "name"])),
-  },
-  {
-    name: "mta-sts: TXT parse(render(model)) returns the model with no error",
-    property: fc.property(txtRecord, (m) => {
-      const r = parseMtaStsTxt(renderMtaStsTxt(m));
-      return isDeepStrictEqual(r.model, m) && !r.diagnostics.some((d) => d.severity === "error");
-    }),
-  },
-  {
-    name: "mta-sts: policy parse never throws and its diagnostics are well-formed",
-    property: fc.property(fc.oneof(recordishString(policyFragments), fc.string()), (s) => wellFormed(parseMtaStsPolicy(s).diagnostics, ["mta-sts", "txt", "name"])),
-  },
-  {
-    name: "mta-sts: policy parse(render(model)) returns the model with no error",
-    property: fc.property(policy, (m) => {
-      const r = parseMtaStsPolicy(renderMtaStsPolicy(m));
-      return isDeepStrictEqual(r.model, m) && !r.diagnostics.some((d) => d.severity === "error");
-    }),
-  },
+  ...parserProperties({
+    kind: "mta-sts: TXT",
+    parse: parseMtaStsTxt,
+    render: renderMtaStsTxt,
+    texts: fc.oneof(recordishString(txtFragments), fc.string()),
+    models: txtRecord,
+    namespaces: ["mta-sts", "txt", "name"],
+  }),
+  ...parserProperties({
+    kind: "mta-sts: policy",
+    parse: parseMtaStsPolicy,
+    render: renderMtaStsPolicy,
+    texts: fc.oneof(recordishString(policyFragments), fc.string()),
+    models: policy,
+    namespaces: ["mta-sts", "txt", "name"],
+  }),
 ];

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { normalizeName } from "../../components/records/names";
-import { wellFormed } from "./mx.props";
-import { NamedProperty, recordishString } from "./property";
+import { NamedProperty, recordishString, wellFormed } from "./property";
 
 const fragments = ["example", "com", ".", "..", "xn--", "xn--bcher-kva", "Bücher", "ß", "_dmarc", "-", "*", "192.0.2.1", "::1", "[", "]", "a".repeat(63), "\u3002", "\u200d", "Ⅸ"];
 const rules = fc.record({ hostname: fc.boolean(), wildcard: fc.boolean() });

@@ -1,8 +1,7 @@
 import fc from "fast-check";
-import { isDeepStrictEqual } from "node:util";
 import { TlsRptRecord, parseTlsRpt, renderTlsRpt } from "../../components/records/tls-rpt";
-import { hostname, wellFormed } from "./mx.props";
-import { NamedProperty, recordishString } from "./property";
+import { hostname } from "./mx.props";
+import { NamedProperty, parserProperties, recordishString } from "./property";
 
 const localPart = fc.array(fc.stringMatching(/^[a-z0-9+_-]{1,6}$/), { minLength: 1, maxLength: 2 }).map((atoms) => atoms.join("."));
 const path = fc.array(fc.stringMatching(/^[a-z0-9._~-]{0,8}$/), { maxLength: 3 }).map((segs) => segs.map((s) => `/${s}`).join(""));
@@ -26,16 +25,11 @@ const record: fc.Arbitrary<TlsRptRecord> = fc.record(
 
 const fragments = ["v=TLSRPTv1", "rua=", "mailto:", "tls@example.com", "https://r.example.com/x", ",", "!10m", "%21"];
 
-export const properties: NamedProperty[] = [
-  {
-    name: "tls-rpt: parse never throws and its diagnostics are well-formed",
-    property: fc.property(fc.oneof(recordishString(fragments), fc.string()), (s) => wellFormed(parseTlsRpt(s).diagnostics, ["tls-rpt", "txt", "name"])),
-  },
-  {
-    name: "tls-rpt: parse(render(model)) returns the model with no error",
-    property: fc.property(record, (m) => {
-      const r = parseTlsRpt(renderTlsRpt(m));
-      return isDeepStrictEqual(r.model, m) && !r.diagnostics.some((d) => d.severity === "error");
-    }),
-  },
-];
+export const properties: NamedProperty[] = parserProperties({
+  kind: "tls-rpt",
+  parse: parseTlsRpt,
+  render: renderTlsRpt,
+  texts: fc.oneof(recordishString(fragments), fc.string()),
+  models: record,
+  namespaces: ["tls-rpt", "txt", "name"],
+});

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { MAX_STRING_OCTETS, joinTxt, parseTxtRdata, renderTxtRdata, splitTxt } from "../../components/records/txt";
-import { wellFormed } from "./mx.props";
-import { NamedProperty, recordishString } from "./property";
+import { NamedProperty, recordishString, wellFormed } from "./property";
 
 /** Arbitrary Unicode text (well-formed: no lone surrogates), long enough to need splitting. */
 const unicodeText = fc.oneof(
