@@ -15,7 +15,7 @@
  *
  * Policies never remediate: they only report.
  */
-import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
+import type { EnforcementLevel, Policy, PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy, Severity } from "@pulumi/policy";
 import type { ProviderRecord } from "../components/providers/formats";
 import type { Diagnostic } from "../components/records/diagnostics";
 import { readConfig, schemaDefaults } from "./config";
@@ -44,6 +44,22 @@ export function configSchemaOf(meta: PolicyMeta): PolicyConfigSchema | undefined
   const env = meta.applies !== "always" || meta.environmentAware ? environmentSchema : {};
   const properties = { ...env, ...(meta.configProperties ?? {}) };
   return Object.keys(properties).length ? { properties } : undefined;
+}
+
+/** The fields every policy object shares, built from its metadata, and its config defaults. */
+export function policyBase(meta: PolicyMeta): { base: Pick<Policy, "name" | "description" | "enforcementLevel" | "severity" | "configSchema" | "remediationSteps">; defaults: Record<string, unknown> } {
+  const configSchema = configSchemaOf(meta);
+  return {
+    base: {
+      name: meta.name,
+      description: meta.description,
+      enforcementLevel: meta.enforcementLevel,
+      severity: meta.severity,
+      ...(configSchema ? { configSchema } : {}),
+      ...(meta.remediationSteps ? { remediationSteps: meta.remediationSteps } : {}),
+    },
+    defaults: schemaDefaults(configSchema),
+  };
 }
 
 /**
@@ -98,15 +114,9 @@ export interface DnsRecordPolicySpec<C> extends PolicyMeta {
  * imported (the pack stays small and loads fast): the resource type tokens are compared directly.
  */
 export function dnsRecordPolicy<C extends object = EnvironmentConfig>(spec: DnsRecordPolicySpec<C>): ResourceValidationPolicy {
-  const configSchema = configSchemaOf(spec);
-  const defaults = schemaDefaults(configSchema);
+  const { base, defaults } = policyBase(spec);
   return {
-    name: spec.name,
-    description: spec.description,
-    enforcementLevel: spec.enforcementLevel,
-    severity: spec.severity,
-    ...(configSchema ? { configSchema } : {}),
-    ...(spec.remediationSteps ? { remediationSteps: spec.remediationSteps } : {}),
+    ...base,
     validateResource: (args, reportViolation) => {
       const manager = dnsManagerOf(args.type);
       if (!manager) return args.notApplicable("Policy only applies to Cloudflare and Route 53 DNS records");

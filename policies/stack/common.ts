@@ -9,8 +9,8 @@
  * checks, so the engine shows "can't run policy … during preview" beside any violation found.
  */
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { readConfig, schemaDefaults } from "../config";
-import { checkEnvironment, configSchemaOf, PolicyMeta } from "../define";
+import { readConfig } from "../config";
+import { checkEnvironment, PolicyMeta, policyBase } from "../define";
 import { EnvironmentConfig, EnvironmentDecision, matchesGlob } from "../environment";
 import { displayOwner, OwnerName, StackRecords, stackRecords } from "../records";
 
@@ -38,15 +38,9 @@ function recordsOf(resources: readonly PolicyResource[]): StackRecords {
 }
 
 export function stackPolicy<C extends object = EnvironmentConfig>(spec: StackPolicySpec<C>): StackValidationPolicy {
-  const configSchema = configSchemaOf(spec);
-  const defaults = schemaDefaults(configSchema);
+  const { base, defaults } = policyBase(spec);
   return {
-    name: spec.name,
-    description: spec.description,
-    enforcementLevel: spec.enforcementLevel,
-    severity: spec.severity,
-    ...(configSchema ? { configSchema } : {}),
-    ...(spec.remediationSteps ? { remediationSteps: spec.remediationSteps } : {}),
+    ...base,
     validateStack: (args, reportViolation) => {
       if (args.resources.length === 0) return args.notApplicable("The stack has no resources");
       const config = readConfig<C & EnvironmentConfig>(defaults, args.getConfig());
