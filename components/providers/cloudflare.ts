@@ -18,7 +18,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
-import { cloudflareTxtContent } from "./formats";
+import { cloudflareComment, cloudflareTxtContent } from "./formats";
 import { mapInput } from "./inputs";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput } from "./types";
@@ -54,7 +54,7 @@ export function cloudflareAdapter(zone: CloudflareZoneArgs, zoneName: string, pa
                 ttl: set.ttl,
                 content: set.type === "TXT" ? mapInput(v.content, cloudflareTxtContent) : v.content,
                 ...(set.type === "MX" ? { priority: v.priority } : {}),
-                comment: set.comment,
+                comment: cloudflareComment(set.comment),
               },
               { parent: ctx.parent },
             ),

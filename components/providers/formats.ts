@@ -16,6 +16,22 @@ export const ROUTE53_RECORD = "aws:route53/record:Record";
 
 export const DNS_RECORD_TYPES = [CLOUDFLARE_DNS_RECORD, CLOUDFLARE_RECORD, ROUTE53_RECORD] as const;
 
+/**
+ * Cloudflare accepts a TTL of 1 (automatic) or 60–86400 seconds (30 on Enterprise zones); anything
+ * else fails at apply time, after a green preview.
+ */
+export function cloudflareTtlProblem(ttl: number): string | undefined {
+  if (ttl === 1 || (ttl >= 60 && ttl <= 86400)) return undefined;
+  return `Cloudflare accepts a TTL of 1 (automatic) or 60 to 86400 seconds, not ${ttl}: use 3600, or 1 for Cloudflare's automatic TTL.`;
+}
+
+/** Record comments hold 100 characters on every Cloudflare plan (more only on paid plans). */
+export const CLOUDFLARE_COMMENT_MAX = 100;
+
+export function cloudflareComment(text: string): string {
+  return text.length <= CLOUDFLARE_COMMENT_MAX ? text : `${text.slice(0, CLOUDFLARE_COMMENT_MAX - 1)}…`;
+}
+
 /** Cloudflare TXT `content`: quoted strings of at most 255 octets, separated by one space. */
 export function cloudflareTxtContent(value: string): string {
   return splitTxt(value).map(quoteTxtString).join(" ");

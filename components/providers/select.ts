@@ -8,6 +8,7 @@ import { Diagnostic, invalid } from "../records/diagnostics";
 import { isWithin, normalizeName } from "../records/names";
 import { organizationalDomain } from "../records/orgdomain";
 import { cloudflareAdapter } from "./cloudflare";
+import { cloudflareTtlProblem } from "./formats";
 import { route53Adapter } from "./route53";
 import { DnsAdapter } from "./types";
 
@@ -28,6 +29,8 @@ export function chooseZone(args: MailDomainArgs, domain: string): { zone?: ZoneC
   }
   const kind = given[0];
   const zoneArgs = args[kind] ?? {};
+  const ttlProblem = kind === "cloudflare" && typeof args.ttl === "number" ? cloudflareTtlProblem(args.ttl) : undefined;
+  if (ttlProblem) return { diagnostics: [invalid("plan.cloudflare-ttl", "ttl", ttlProblem, "Cloudflare API: DNS records")] };
   if (zoneArgs.zoneName === undefined) {
     return { zone: { kind, zoneName: organizationalDomain(domain) }, diagnostics: [] };
   }

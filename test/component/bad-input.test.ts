@@ -22,6 +22,7 @@ const cases: [string, MailDomainArgs, string, RegExp?][] = [
   ["a zone that does not contain the domain", cf({ cloudflare: { zoneName: "example.org" } }), "cloudflare.zoneName"],
   ["a TTL of 0", cf({ ttl: 0 }), "ttl"],
   ["a fractional TTL", cf({ ttl: 1.5 }), "ttl"],
+  ["a TTL Cloudflare refuses", cf({ ttl: 30 }), "ttl", /1 \(automatic\) or 60 to 86400/],
   ["an MX host that is an IP literal", cf({ mx: [{ host: "192.0.2.10", priority: 10 }] }), "mx[0].host"],
   ["an MX priority above 65535", cf({ mx: [{ host: "mx.example.com", priority: 70000 }] }), "mx[0].priority"],
   ["null MX mixed with MX", cf({ nullMx: true }), "nullMx"],

@@ -144,6 +144,15 @@ describe("MailDomain on Cloudflare: zones and providers", () => {
     expect(run.engine.calls.filter((c) => c.token === "cloudflare:index/getZone:getZone").map((c) => c.inputs.filter.name)).toEqual(["example.com"]);
   });
 
+  test("TTL 1 is Cloudflare's automatic TTL; long comments are cut to the 100 characters every plan allows", async () => {
+    const domain = `${"a".repeat(60)}.${"b".repeat(60)}.example.com`;
+    const run = await runProgram(() => new MailDomain("long", { domain, cloudflare: { zoneName: "example.com" }, ttl: 1, nullMx: true }));
+    const record = run.ofType(CLOUDFLARE_DNS_RECORD)[0];
+    expect(record.inputs.ttl).toBe(1);
+    expect(String(record.inputs.comment)).toHaveLength(100);
+    expect(String(record.inputs.comment).endsWith("…")).toBe(true);
+  });
+
   test("an explicit provider passed to the component reaches every child and the zone lookup", async () => {
     const run = await runProgram(() => {
       const provider = new cloudflare.Provider("account-b", { apiToken: "x" });
