@@ -4,7 +4,7 @@
  * Their absence is information, not a problem; a broken one is.
  */
 import { checkBimiDmarcRequirement, parseBimi } from "../../components/records/bimi";
-import { parseMtaStsTxt } from "../../components/records/mta-sts";
+import { isMtaStsTxtRecord, parseMtaStsTxt } from "../../components/records/mta-sts";
 import { ownerNames } from "../../components/records/names";
 import { parseTlsRpt } from "../../components/records/tls-rpt";
 import { DnsClient } from "./dns/resolver";
@@ -16,8 +16,7 @@ export async function checkMtaSts(domain: string, dns: DnsClient): Promise<Findi
   const l = await dns.lookup(name, "TXT");
   if (l.status === "failed") return [dnsFailureFinding(l.failure, name, "MTA-STS record", "Senders treat the domain as having no MTA-STS policy for now.", "warning")];
   const values = l.status === "ok" ? joinedTxt(l.records) : [];
-  // RFC 8461 §3.1: records that do not begin with "v=STSv1;" are discarded; anything but exactly one left = no policy.
-  const sts = values.filter((v) => /^v=STSv1\s*(;|$)/.test(v));
+  const sts = values.filter(isMtaStsTxtRecord);
   const attempts = values.filter((v) => /^\s*v\s*=\s*sts/i.test(v) && !sts.includes(v));
   const out: Finding[] = [];
   if (sts.length === 0 && attempts.length === 0) {

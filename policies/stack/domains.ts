@@ -3,7 +3,7 @@
  * SPF record (the definition the stack policies share).
  */
 import { isNullMx, parseMx } from "../../components/records/mx";
-import { isSpfRecord, parseSpf } from "../../components/records/spf";
+import { authorizesSomeSender, isSpfRecord, parseSpf } from "../../components/records/spf";
 import { DnsRecordView, ownerKey, OwnerName, StackRecords } from "../records";
 
 export interface OwnerGroup {
@@ -56,11 +56,6 @@ export interface MailDomain {
   urn: string;
 }
 
-/** True when an SPF record authorizes some sender: a mechanism with the pass qualifier, or redirect=. */
-export function spfAuthorizesSomeone(text: string): boolean {
-  return parseSpf(text).model.terms.some((t) => (t.kind === "mechanism" ? t.qualifier === "+" : t.name === "redirect"));
-}
-
 export function mailDomains(records: StackRecords): MailDomain[] {
   const { groups } = groupByOwner(records, ["MX", "TXT"]);
   const out: MailDomain[] = [];
@@ -72,7 +67,7 @@ export function mailDomains(records: StackRecords): MailDomain[] {
       const m = parseMx(value).model;
       return m.exchange !== undefined && !isNullMx({ exchange: m.exchange });
     }));
-    const sends = spf.length === 0 || spf.some((s) => spfAuthorizesSomeone(s.value));
+    const sends = spf.length === 0 || spf.some((s) => authorizesSomeSender(parseSpf(s.value).model));
     out.push({ owner: g.owner, mx, spf, receives, sends, urn: (mx[0] ?? spf[0].view).urn });
   }
   return out;

@@ -1,6 +1,7 @@
 import { Diagnostic } from "../../components/records/diagnostics";
 import { MtaStsMode } from "../../components/records/enums";
 import {
+  isMtaStsTxtRecord,
   DEFAULT_MAX_AGE,
   MtaStsPolicy,
   MtaStsTxtRecord,
@@ -297,5 +298,19 @@ describe("component arguments: buildMtaSts and validateMtaStsArgs", () => {
   test("Unicode patterns in arguments are converted to A-labels", () => {
     expect(validateMtaStsArgs({ mode: MtaStsMode.Enforce, mx: ["mx.bücher.example"] }, ["mx.xn--bcher-kva.example"])).toEqual([]);
     expect(buildMtaSts({ mode: MtaStsMode.Enforce, mx: ["mx.bücher.example"] }, []).policy.mx).toEqual(["mx.xn--bcher-kva.example"]);
+  });
+});
+
+describe("RFC 8461 §3.1: which TXT values senders select as the MTA-STS record", () => {
+  test.each([
+    ["v=STSv1; id=20190429T010101;", true],
+    ["v=STSv1", true],
+    ["v=STSv1 ; id=1", true],
+    ["v=STSv10; id=1", false],
+    ["V=STSv1; id=1", false],
+    [" v=STSv1; id=1", false],
+    ["id=1; v=STSv1", false],
+  ])("%j → %s", (text, expected) => {
+    expect(isMtaStsTxtRecord(text)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { spf as mailauthSpf } from "mailauth/lib/spf";
 import { Diagnostic, Severity } from "../../components/records/diagnostics";
 import {
+  authorizesSomeSender,
   SpfRecord,
   checkExplanation,
   checkSpfRecordSet,
@@ -474,5 +475,19 @@ describe("cross-check with mailauth", () => {
   test.each(["v=spf1 ip4:192.0.2.0/24 -all", "v=spf1 a:foo:bar/baz.example.com -all", "v=spf1 -all exp=%{d}.explain.example.com"])("%j: neither says permerror", async (text) => {
     expect(parseSpf(text).diagnostics.some((d) => d.breaksStandard)).toBe(false);
     expect(await evaluate(text)).not.toBe("permerror");
+  });
+});
+
+describe("RFC 7208 §5, RFC 7505 §4.2: whether a record authorizes any sender (a domain that sends no mail)", () => {
+  test.each([
+    ["v=spf1 -all", false],
+    ["v=spf1 ~all", false],
+    ["v=spf1 -mx -a -all", false],
+    ["v=spf1 mx -all", true],
+    ["v=spf1 ip4:192.0.2.1 -all", true],
+    ["v=spf1 redirect=_spf.example.com", true],
+    ["v=spf1 +all", true],
+  ])("%s → %s", (text, expected) => {
+    expect(authorizesSomeSender(parseSpf(text).model)).toBe(expected);
   });
 });

@@ -33,6 +33,14 @@ export interface MtaStsTxtRecord {
 }
 
 /** `v=STSv1; id=<id>` followed by any extension tags. */
+/**
+ * Record selection (RFC 8461 §3.1): senders keep only TXT records that begin with "v=STSv1;"
+ * (or are exactly "v=STSv1"), and with anything but exactly one left the domain has no policy.
+ */
+export function isMtaStsTxtRecord(txt: string): boolean {
+  return /^v=STSv1\s*(;|$)/.test(txt);
+}
+
 export function renderMtaStsTxt(r: MtaStsTxtRecord): string {
   return [`v=${STS_VERSION}`, `id=${r.id}`, ...(r.extensions ?? []).map((t) => `${t.name}=${t.value}`)].join("; ");
 }

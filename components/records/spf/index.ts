@@ -5,7 +5,7 @@ export { renderSpf, renderTerm } from "./render";
 export { validateSpf, validateSpfTerms, dedupeDiagnostics, MAX_RECORD_OCTETS, LONG_RECORD_OCTETS } from "./validate";
 export type { TermDiagnostic, ValidateOptions } from "./validate";
 export type { ReferencedRecord } from "./lookups";
-export { dnsLookupTerms, countDnsLookups, referencedRecords, firstAllIndex, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, MAX_NAMES_PER_LOOKUP } from "./lookups";
+export { authorizesSomeSender, dnsLookupTerms, countDnsLookups, referencedRecords, firstAllIndex, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, MAX_NAMES_PER_LOOKUP } from "./lookups";
 export { isSpfRecord, selectSpfRecords, checkSpfRecordSet, describeLookalike } from "./recordset";
 export type { LookalikeKind } from "./recordset";
 export { parseMacroString, checkDomainSpec, checkExplanation, hasMacro } from "./macro";

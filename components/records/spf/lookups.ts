@@ -56,3 +56,12 @@ export function referencedRecords(record: SpfRecord): ReferencedRecord[] {
     return [];
   });
 }
+
+/**
+ * True when the record authorizes some sender: a mechanism with the pass qualifier, or
+ * `redirect=`. False for `v=spf1 -all` and the like, the record of a domain that sends no mail
+ * (M3AAWG parked domains; a null MX beside it is consistent, RFC 7505 §4.2).
+ */
+export function authorizesSomeSender(record: SpfRecord): boolean {
+  return record.terms.some((t) => (t.kind === "mechanism" ? t.qualifier === "+" : t.name === "redirect"));
+}
