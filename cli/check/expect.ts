@@ -6,6 +6,10 @@
  * The plan format: `{ resources: [{ type, name, urn, inputs }], violations: [...] }`; record resources are
  * Cloudflare `DnsRecord`/`Record` or Route 53 `Record`, read with the providers' own `readProviderRecord`.
  */
+import { BIMI_VERSION } from "../../components/records/bimi";
+import { STS_VERSION } from "../../components/records/mta-sts";
+import { meantAs } from "../../components/records/tags";
+import { TLSRPT_VERSION } from "../../components/records/tls-rpt";
 import { isDkimKeyRecord } from "../../components/records/dkim";
 import { isDmarcRecord } from "../../components/records/dmarc";
 import { isIpLiteral, canonicalIp } from "../../components/records/ip";
@@ -85,9 +89,9 @@ type Kind = "spf" | "dmarc" | "dkim" | "mta-sts" | "tls-rpt" | "bimi" | "other";
 function kindOf(v: string): Kind {
   if (isSpfRecord(v)) return "spf";
   if (isDmarcRecord(v)) return "dmarc";
-  if (/^\s*v\s*=\s*STSv1/i.test(v)) return "mta-sts";
-  if (/^\s*v\s*=\s*TLSRPTv1/i.test(v)) return "tls-rpt";
-  if (/^\s*v\s*=\s*BIMI1/i.test(v)) return "bimi";
+  if (meantAs(v, STS_VERSION)) return "mta-sts";
+  if (meantAs(v, TLSRPT_VERSION)) return "tls-rpt";
+  if (meantAs(v, BIMI_VERSION)) return "bimi";
   if (isDkimKeyRecord(v)) return "dkim";
   return "other";
 }

@@ -3,10 +3,11 @@
  * and BIMI (draft-brand-indicators-for-message-identification: the assertion record and its DMARC requirement).
  * Their absence is information, not a problem; a broken one is.
  */
-import { checkBimiDmarcRequirement, parseBimi } from "../../components/records/bimi";
+import { BIMI_VERSION, checkBimiDmarcRequirement, parseBimi } from "../../components/records/bimi";
 import { isMtaStsTxtRecord, parseMtaStsTxt } from "../../components/records/mta-sts";
 import { ownerNames } from "../../components/records/names";
-import { parseTlsRpt } from "../../components/records/tls-rpt";
+import { leadingVersion, meantAs } from "../../components/records/tags";
+import { parseTlsRpt, TLSRPT_VERSION } from "../../components/records/tls-rpt";
 import { DnsClient } from "./dns/resolver";
 import type { DmarcOutcome } from "./dmarc";
 import { Finding, dnsFailureFinding, finding, fromDiagnostic, joinedTxt } from "./findings";
@@ -17,7 +18,7 @@ export async function checkMtaSts(domain: string, dns: DnsClient): Promise<Findi
   if (l.status === "failed") return [dnsFailureFinding(l.failure, name, "MTA-STS record", "Senders treat the domain as having no MTA-STS policy for now.", "warning")];
   const values = l.status === "ok" ? joinedTxt(l.records) : [];
   const sts = values.filter(isMtaStsTxtRecord);
-  const attempts = values.filter((v) => /^\s*v\s*=\s*sts/i.test(v) && !sts.includes(v));
+  const attempts = values.filter((v) => (leadingVersion(v) ?? "").toLowerCase().startsWith("sts") && !sts.includes(v));
   const out: Finding[] = [];
   if (sts.length === 0 && attempts.length === 0) {
     return [finding("mta-sts.none", "info", `no MTA-STS record at ${name}: senders may deliver to ${domain} without verified TLS. Optional; publish one with a policy at https://${ownerNames.mtaStsPolicyHost(domain)}/.well-known/mta-sts.txt to require TLS.`, name, "RFC 8461 §3.1")];
@@ -44,7 +45,7 @@ export async function checkTlsRpt(domain: string, dns: DnsClient): Promise<Findi
   const l = await dns.lookup(name, "TXT");
   if (l.status === "failed") return [dnsFailureFinding(l.failure, name, "TLS-RPT record", "Senders cannot send TLS reports for now.", "warning")];
   const values = l.status === "ok" ? joinedTxt(l.records) : [];
-  const rpt = values.filter((v) => /^\s*v\s*=\s*TLSRPTv1/i.test(v));
+  const rpt = values.filter((v) => meantAs(v, TLSRPT_VERSION));
   if (rpt.length === 0) return [finding("tls-rpt.none", "info", `no TLS-RPT record at ${name}: senders send no reports about TLS failures delivering to ${domain}. Optional.`, name, "RFC 8460 §3")];
   if (rpt.length > 1) return [finding("tls-rpt.multiple-records", "error", `${rpt.length} TLS-RPT records at ${name}: senders then send no reports. Keep one.`, name, "RFC 8460 §3")];
   const parsed = parseTlsRpt(rpt[0]);
@@ -56,7 +57,7 @@ export async function checkBimi(domain: string, dns: DnsClient, dmarc: Promise<D
   const l = await dns.lookup(name, "TXT");
   if (l.status === "failed") return [dnsFailureFinding(l.failure, name, "BIMI record", "Receivers show no logo for now.", "warning")];
   const values = l.status === "ok" ? joinedTxt(l.records) : [];
-  const bimi = values.filter((v) => /^\s*v\s*=\s*BIMI1/i.test(v));
+  const bimi = values.filter((v) => meantAs(v, BIMI_VERSION));
   if (bimi.length === 0) return [];
   if (bimi.length > 1) return [finding("bimi.multiple-records", "error", `${bimi.length} BIMI records at ${name}: receivers show no logo. Keep one.`, name)];
   const parsed = parseBimi(bimi[0]);

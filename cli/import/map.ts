@@ -14,15 +14,16 @@
 import { DEFAULT_TTL, planMailDomain } from "../../components/plan/plan";
 import { BimiArgs, DkimArgs, MailRecordsArgs, MtaStsArgs, MxHostArgs, TlsRptArgs } from "../../components/plan/args";
 import { MailPlan } from "../../components/plan/model";
-import { parseBimi } from "../../components/records/bimi";
+import { BIMI_VERSION, parseBimi } from "../../components/records/bimi";
 import { isDkimKeyRecord, parseDkim, publicKeyToDkim } from "../../components/records/dkim";
 import { checkDmarcRecordSet, isDmarcRecord, parseDmarc } from "../../components/records/dmarc";
 import { MtaStsMode, SpfAll } from "../../components/records/enums";
-import { parseMtaStsTxt } from "../../components/records/mta-sts";
+import { parseMtaStsTxt, STS_VERSION } from "../../components/records/mta-sts";
 import { MxRecord, parseMx, validateMxSet } from "../../components/records/mx";
 import { fqdn, isWithin, validateSelector } from "../../components/records/names";
 import { checkSpfRecordSet, describeLookalike, isSpfRecord, parseSpf, selectSpfRecords, spfToPolicy } from "../../components/records/spf";
-import { parseTlsRpt } from "../../components/records/tls-rpt";
+import { meantAs } from "../../components/records/tags";
+import { isTlsRptRecord, parseTlsRpt, TLSRPT_VERSION } from "../../components/records/tls-rpt";
 import { MAX_STRING_OCTETS, joinTxt, parseTxtRdata } from "../../components/records/txt";
 import { dmarcToArgs } from "./dmarc";
 import { ImportFinding, Place, finding, located } from "./findings";
@@ -266,10 +267,10 @@ class Mapper {
   private plainTxtElsewhere(t: Txt): void {
     const v = t.value;
     if (isDmarcRecord(v)) return this.leftOut(t.record, "a DMARC record outside _dmarc: receivers look for DMARC only at _dmarc.<domain> (RFC 7489 §6.1), so they ignore it");
-    if (/^v=DKIM1\b/i.test(v)) return this.leftOut(t.record, "a DKIM key outside <selector>._domainkey: verifiers look for keys only there (RFC 6376 §3.6.2.1), so they ignore it");
-    if (/^v=STSv1\b/.test(v)) return this.leftOut(t.record, "an MTA-STS record outside _mta-sts: senders look only at _mta-sts.<domain> (RFC 8461 §3.1)");
-    if (/^v=TLSRPTv1\b/.test(v)) return this.leftOut(t.record, "a TLS-RPT record outside _smtp._tls: senders look only at _smtp._tls.<domain> (RFC 8460 §3)");
-    if (/^v=BIMI1\b/.test(v)) return this.leftOut(t.record, "a BIMI record outside <selector>._bimi: receivers look only there");
+    if (meantAs(v, "DKIM1")) return this.leftOut(t.record, "a DKIM key outside <selector>._domainkey: verifiers look for keys only there (RFC 6376 §3.6.2.1), so they ignore it");
+    if (meantAs(v, STS_VERSION)) return this.leftOut(t.record, "an MTA-STS record outside _mta-sts: senders look only at _mta-sts.<domain> (RFC 8461 §3.1)");
+    if (meantAs(v, TLSRPT_VERSION)) return this.leftOut(t.record, "a TLS-RPT record outside _smtp._tls: senders look only at _smtp._tls.<domain> (RFC 8460 §3)");
+    if (meantAs(v, BIMI_VERSION)) return this.leftOut(t.record, "a BIMI record outside <selector>._bimi: receivers look only there");
     if (/^_amazonses\./.test(t.record.owner)) {
       return this.leftOut(t.record, "the legacy Amazon SES domain verification token: MailDomain does not publish it; keep it while your SES identity was verified with it (Easy DKIM CNAMEs verify newer identities)", "info");
     }
@@ -438,7 +439,7 @@ class Mapper {
         this.leftOut(r, `a DMARC record at the domain's own name: receivers look for it only at _dmarc.${b.domain} (RFC 7489 §6.1). Move it there`, "error");
         continue;
       }
-      if (/^v=DKIM1\b/i.test(v) || (isDkimKeyRecord(v) && /(^|;)\s*k\s*=/.test(v))) {
+      if (meantAs(v, "DKIM1") || (isDkimKeyRecord(v) && /(^|;)\s*k\s*=/.test(v))) {
         this.leftOut(r, `a DKIM key at the domain's own name: verifiers look for it only at <selector>._domainkey.${b.domain} (RFC 6376 §3.6.2.1)`, "error");
         continue;
       }
@@ -632,8 +633,8 @@ class Mapper {
 
   private mapTlsRpt(b: DomainBuild, used: ZoneRecord[]): TlsRptArgs | undefined {
     if (b.tlsRpt.length === 0) return undefined;
-    const records = b.tlsRpt.filter((t) => t.value.startsWith("v=TLSRPTv1"));
-    for (const t of b.tlsRpt.filter((x) => !x.value.startsWith("v=TLSRPTv1"))) {
+    const records = b.tlsRpt.filter((t) => isTlsRptRecord(t.value));
+    for (const t of b.tlsRpt.filter((x) => !isTlsRptRecord(x.value))) {
       this.report(located(parseTlsRpt(t.value).diagnostics, place(t.record)), b.domain);
       this.leftOut(t.record, "not a TLS-RPT record (it does not start with v=TLSRPTv1), so senders skip it", "warning");
     }

@@ -91,6 +91,20 @@ export function duplicateTagNames(tags: readonly Tag[], caseInsensitive = false)
   return [...dups];
 }
 
+/**
+ * The value of a leading `v=` tag, read leniently (any case, spaces around `=`): what a record
+ * is meant to be, so that a malformed one can be reported rather than silently skipped.
+ * `leadingVersion("V = DMARC1; p=none")` is `"DMARC1"`.
+ */
+export function leadingVersion(txt: string): string | undefined {
+  return /^\s*v\s*=\s*([^;\s]*)/i.exec(txt)?.[1];
+}
+
+/** True when the TXT value is meant as the record whose version is `version` (case-insensitive). */
+export function meantAs(txt: string, version: string): boolean {
+  return leadingVersion(txt)?.toLowerCase() === version.toLowerCase();
+}
+
 /** How a record kind's version tag must look (MTA-STS, TLS-RPT, BIMI). */
 export interface VersionTagRule {
   /** Diagnostic namespace: codes `<kind>.missing-version`, `<kind>.version-not-first`, `<kind>.version`. */

@@ -35,6 +35,11 @@ export interface TlsRptArgs {
 }
 
 /** `v=TLSRPTv1; rua=<uri>[,<uri>]` followed by any extension tags. */
+/** Record selection (RFC 8460 §3): senders keep only TXT values that begin with "v=TLSRPTv1". */
+export function isTlsRptRecord(txt: string): boolean {
+  return /^v=TLSRPTv1\s*(;|$)/.test(txt);
+}
+
 export function renderTlsRpt(r: TlsRptRecord): string {
   return [`v=${TLSRPT_VERSION}`, `rua=${r.rua.join(",")}`, ...(r.extensions ?? []).map((t) => `${t.name}=${t.value}`)].join("; ");
 }

@@ -1,5 +1,5 @@
 import { Diagnostic } from "../../components/records/diagnostics";
-import { duplicateTagNames, parseTagList, renderTagList } from "../../components/records/tags";
+import { duplicateTagNames, leadingVersion, meantAs, parseTagList, renderTagList } from "../../components/records/tags";
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
 const RFC = "RFC 6376 §3.2";
@@ -92,5 +92,21 @@ describe("duplicates and rendering", () => {
     ];
     expect(renderTagList(tags)).toBe("v=DMARC1; p=reject");
     expect(parse(renderTagList(tags)).tags).toEqual(tags);
+  });
+});
+
+describe("what a TXT value is meant to be: a leading v= tag read leniently", () => {
+  test.each([
+    ["v=DMARC1; p=none", "DMARC1"],
+    ["V = dmarc1 ;p=none", "dmarc1"],
+    ["  v=STSv1", "STSv1"],
+    ["p=none; v=DMARC1", undefined],
+    ["google-site-verification=x", undefined],
+  ])("%j → %j", (txt, version) => {
+    expect(leadingVersion(txt)).toBe(version);
+  });
+  test("meantAs compares the version without regard to case", () => {
+    expect(meantAs("V=tlsrptv1; rua=mailto:a@example.com", "TLSRPTv1")).toBe(true);
+    expect(meantAs("v=TLSRPTv10", "TLSRPTv1")).toBe(false);
   });
 });

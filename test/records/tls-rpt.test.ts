@@ -1,5 +1,5 @@
 import { Diagnostic } from "../../components/records/diagnostics";
-import { TlsRptRecord, buildTlsRpt, parseTlsRpt, renderTlsRpt, validateTlsRpt, validateTlsRptArgs } from "../../components/records/tls-rpt";
+import { TlsRptRecord, buildTlsRpt, isTlsRptRecord, parseTlsRpt, renderTlsRpt, validateTlsRpt, validateTlsRptArgs } from "../../components/records/tls-rpt";
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
 const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === "error");
@@ -135,5 +135,18 @@ describe("component arguments: validateTlsRptArgs and buildTlsRpt", () => {
     expect(codes(validateTlsRptArgs({ rua: "mailto:a@example.com" } as any))).toEqual(["tls-rpt.args"]);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(validateTlsRptArgs({ rua: [42] } as any).map((x) => x.field)).toEqual(["tlsRpt.rua[0]"]);
+  });
+});
+
+describe("RFC 8460 §3: which TXT values senders select as the TLS-RPT record", () => {
+  test.each([
+    ["v=TLSRPTv1; rua=mailto:tls@example.com", true],
+    ["v=TLSRPTv1;rua=mailto:tls@example.com", true],
+    ["v=TLSRPTv1", true],
+    ["V=TLSRPTv1; rua=mailto:tls@example.com", false],
+    ["v=TLSRPTv10; rua=mailto:tls@example.com", false],
+    ["rua=mailto:tls@example.com; v=TLSRPTv1", false],
+  ])("%j → %s", (txt, expected) => {
+    expect(isTlsRptRecord(txt)).toBe(expected);
   });
 });
