@@ -153,10 +153,11 @@ describe("MailDomain on Cloudflare: zones and providers", () => {
     expect(String(record.inputs.comment).endsWith("…")).toBe(true);
   });
 
-  test("an explicit provider passed to the component reaches every child and the zone lookup", async () => {
+  test.each(["providers", "provider"] as const)("an explicit provider passed to the component (opts.%s) reaches every child and the zone lookup", async (form) => {
     const run = await runProgram(() => {
       const provider = new cloudflare.Provider("account-b", { apiToken: "x" });
-      return new MailDomain("p", { domain: "example.com", cloudflare: {}, nullMx: true, dkim: [{ selector: "s1" }] }, { providers: [provider] });
+      const opts = form === "providers" ? { providers: [provider] } : { provider };
+      return new MailDomain("p", { domain: "example.com", cloudflare: {}, nullMx: true, dkim: [{ selector: "s1" }] }, opts);
     });
     const record = run.ofType(CLOUDFLARE_DNS_RECORD)[0];
     expect(record.provider).toMatch(/::account-b::/);
@@ -170,5 +171,4 @@ describe("MailDomain on Cloudflare: zones and providers", () => {
     expect(run.logs.filter((l) => l.severity === "warning").map((l) => l.message).join("\n")).toContain("spf.pass-all");
     expect(run.ofType(CLOUDFLARE_DNS_RECORD).length).toBeGreaterThan(0);
   });
-
 });
