@@ -11,6 +11,7 @@
  * `<selector>._domainkey.D`, `_mta-sts.D`, `_smtp._tls.D` or `<selector>._bimi.D` records: an
  * Amazon SES MAIL FROM subdomain with its own MX and SPF becomes its own entry.
  */
+import type { Diagnostic } from "../../components/records/diagnostics";
 import { DEFAULT_TTL, planMailDomain } from "../../components/plan/plan";
 import { BimiArgs, DkimArgs, MailRecordsArgs, MtaStsArgs, MxHostArgs, TlsRptArgs } from "../../components/plan/args";
 import { MailPlan } from "../../components/plan/model";
@@ -18,7 +19,7 @@ import { BIMI_VERSION, parseBimi } from "../../components/records/bimi";
 import { isDkimKeyRecord, parseDkim, publicKeyToDkim } from "../../components/records/dkim";
 import { checkDmarcRecordSet, isDmarcRecord, parseDmarc } from "../../components/records/dmarc";
 import { MtaStsMode, SpfAll } from "../../components/records/enums";
-import { parseMtaStsTxt, STS_VERSION } from "../../components/records/mta-sts";
+import { isMtaStsTxtRecord, parseMtaStsTxt, STS_VERSION } from "../../components/records/mta-sts";
 import { MxRecord, parseMx, validateMxSet } from "../../components/records/mx";
 import { fqdn, isWithin, validateSelector } from "../../components/records/names";
 import { checkSpfRecordSet, describeLookalike, isSpfRecord, parseSpf, selectSpfRecords, spfToPolicy } from "../../components/records/spf";
@@ -562,15 +563,12 @@ class Mapper {
     const set = checkDmarcRecordSet(b.dmarc.map((t) => t.value));
     const first = b.dmarc[0].record;
     this.report(located(set.diagnostics, place(first)), b.domain);
-    const records = b.dmarc.filter((t) => isDmarcRecord(t.value));
-    for (const t of b.dmarc.filter((x) => !isDmarcRecord(x.value))) {
-      this.leftOut(t.record, "not a DMARC record (it does not start with v=DMARC1), so receivers skip it", "warning");
-    }
-    if (records.length === 0) return undefined;
-    for (const t of records.slice(1)) {
-      this.leftOut(t.record, "a second DMARC record: receivers then apply no DMARC at all (RFC 7489 §6.6.3); the first was imported. Merge them into one", "error");
-    }
-    const t = records[0];
+    const t = this.selectRecord(b, b.dmarc, {
+      isRecord: isDmarcRecord,
+      notRecord: "not a DMARC record (it does not start with v=DMARC1), so receivers skip it",
+      second: "a second DMARC record: receivers then apply no DMARC at all (RFC 7489 §6.6.3); the first was imported. Merge them into one",
+    });
+    if (!t) return undefined;
     const parsed = parseDmarc(t.value);
     this.report(located(parsed.diagnostics, place(t.record)), b.domain);
     const mapped = dmarcToArgs(parsed.model, parsed.diagnostics);
@@ -587,16 +585,13 @@ class Mapper {
 
   private mapMtaSts(b: DomainBuild, used: ZoneRecord[], mx: { mx: MxHostArgs[]; nullMx: boolean }): MtaStsArgs | undefined {
     if (b.mtaSts.length === 0) return undefined;
-    const records = b.mtaSts.filter((t) => t.value.startsWith("v=STSv1"));
-    for (const t of b.mtaSts.filter((x) => !x.value.startsWith("v=STSv1"))) {
-      this.report(located(parseMtaStsTxt(t.value).diagnostics, place(t.record)), b.domain);
-      this.leftOut(t.record, `not an MTA-STS record (it does not start with v=STSv1), so senders skip it`, "warning");
-    }
-    if (records.length === 0) return undefined;
-    for (const t of records.slice(1)) {
-      this.leftOut(t.record, "a second MTA-STS record: senders then treat the domain as having no policy (RFC 8461 §3.1); the first was imported", "error");
-    }
-    const t = records[0];
+    const t = this.selectRecord(b, b.mtaSts, {
+      isRecord: isMtaStsTxtRecord,
+      diagnose: (v) => parseMtaStsTxt(v).diagnostics,
+      notRecord: "not an MTA-STS record (it does not start with v=STSv1), so senders skip it",
+      second: "a second MTA-STS record: senders then treat the domain as having no policy (RFC 8461 §3.1); the first was imported",
+    });
+    if (!t) return undefined;
     const parsed = parseMtaStsTxt(t.value);
     this.report(located(parsed.diagnostics, place(t.record)), b.domain);
     for (const x of parsed.model.extensions ?? []) {
@@ -633,16 +628,13 @@ class Mapper {
 
   private mapTlsRpt(b: DomainBuild, used: ZoneRecord[]): TlsRptArgs | undefined {
     if (b.tlsRpt.length === 0) return undefined;
-    const records = b.tlsRpt.filter((t) => isTlsRptRecord(t.value));
-    for (const t of b.tlsRpt.filter((x) => !isTlsRptRecord(x.value))) {
-      this.report(located(parseTlsRpt(t.value).diagnostics, place(t.record)), b.domain);
-      this.leftOut(t.record, "not a TLS-RPT record (it does not start with v=TLSRPTv1), so senders skip it", "warning");
-    }
-    if (records.length === 0) return undefined;
-    for (const t of records.slice(1)) {
-      this.leftOut(t.record, "a second TLS-RPT record: senders then send no reports (RFC 8460 §3); the first was imported", "error");
-    }
-    const t = records[0];
+    const t = this.selectRecord(b, b.tlsRpt, {
+      isRecord: isTlsRptRecord,
+      diagnose: (v) => parseTlsRpt(v).diagnostics,
+      notRecord: "not a TLS-RPT record (it does not start with v=TLSRPTv1), so senders skip it",
+      second: "a second TLS-RPT record: senders then send no reports (RFC 8460 §3); the first was imported",
+    });
+    if (!t) return undefined;
     const parsed = parseTlsRpt(t.value);
     this.report(located(parsed.diagnostics, place(t.record)), b.domain);
     for (const x of parsed.model.extensions ?? []) {
@@ -681,6 +673,24 @@ class Mapper {
       }
     }
     return result;
+  }
+
+  /**
+   * The one record receivers select at a name (DMARC, MTA-STS, TLS-RPT): values that are not
+   * such records, and every one after the first, are left out with the reason.
+   */
+  private selectRecord(
+    b: DomainBuild,
+    txts: readonly Txt[],
+    rule: { isRecord: (v: string) => boolean; diagnose?: (v: string) => Diagnostic[]; notRecord: string; second: string },
+  ): Txt | undefined {
+    const records = txts.filter((t) => rule.isRecord(t.value));
+    for (const t of txts.filter((x) => !rule.isRecord(x.value))) {
+      if (rule.diagnose) this.report(located(rule.diagnose(t.value), place(t.record)), b.domain);
+      this.leftOut(t.record, rule.notRecord, "warning");
+    }
+    for (const t of records.slice(1)) this.leftOut(t.record, rule.second, "error");
+    return records[0];
   }
 
   private chooseTtl(b: DomainBuild, used: ZoneRecord[]): number {
