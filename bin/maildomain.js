@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// The `maildomain` command. The sources are TypeScript; ts-node compiles them on the fly
-// (transpile-only: type errors are caught by `npm test`, not at every run).
+// The `maildomain` command: the compiled CLI in dist/ (`npm run build`; the package ships it built).
 "use strict";
-const path = require("node:path");
-require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-require("../cli/main")
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+let cli;
+try {
+  cli = require("../dist/cli/main.js");
+} catch (e) {
+  if (e && e.code === "MODULE_NOT_FOUND" && String(e.message).includes("dist/cli/main")) {
+    process.stderr.write("maildomain: the command is not built: run `npm run build` in " + require("node:path").resolve(__dirname, "..") + "\n");
+    process.exit(2);
+  }
+  throw e;
+}
+cli.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -7,11 +7,13 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, Io, processIo, UsageError } from "./io";
+import { packageVersion } from "./version";
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let result: Promise<number> = Promise.resolve(EXIT.ok);
   const program = new Command("maildomain")
     .description("Mail DNS as code: plan a Pulumi program offline with the policy pack, check live DNS, import a zone.")
+    .version(packageVersion(), "-V, --version", "print the version of maildomain")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run maildomain --help for usage)");

@@ -14,7 +14,10 @@ export class MailDomainArgsError extends Error {
   }
 }
 
-/** True for errors caused by user input, which tools print without a stack trace. */
-export function isUserInputError(e: unknown): e is MailDomainArgsError {
-  return e instanceof Error && e.name === "MailDomainArgsError";
+/** Names of the errors caused by user input or set-up (by name: a second copy of this module may have thrown it). */
+const USER_INPUT_ERRORS = new Set(["MailDomainArgsError", "MissingProviderPackageError"]);
+
+/** True for errors caused by user input or set-up (a missing provider SDK), which tools print without a stack trace. */
+export function isUserInputError(e: unknown): e is Error {
+  return e instanceof Error && USER_INPUT_ERRORS.has(e.name);
 }

@@ -16,6 +16,7 @@ import { formatDiagnostic } from "./records/diagnostics";
 import { fqdn } from "./records/names";
 import { chooseZone, createAdapter, ZoneChoice } from "./providers/select";
 import { RecordSetInput } from "./providers/types";
+import { requireProviderPackage } from "./providers/packages";
 import { sesIdentityRecords } from "./providers/ses-identity";
 
 /** One record set the component manages, in presentation form. */
@@ -101,6 +102,9 @@ function planOrThrow(name: string, args: MailDomainArgs): { plan: MailPlan; zone
   const chosen = chooseZone(args ?? ({} as MailDomainArgs), plan.domain);
   const errors = [...chosen.diagnostics, ...plan.errors];
   if (errors.length || !chosen.zone) throw new MailDomainArgsError(name, errors);
+  if (chosen.zone.kind === "cloudflare") requireProviderPackage(name, "cloudflare", "records on Cloudflare");
+  else requireProviderPackage(name, "route53", "records on Route 53");
+  if (args.amazonSes?.createIdentity) requireProviderPackage(name, "sesv2", "an Amazon SES identity (amazonSes.createIdentity)");
   return { plan, zone: chosen.zone };
 }
 

@@ -14,6 +14,11 @@ export interface PulumiProject {
   name: string;
   /** Absolute path of the program's entry module. */
   entry: string;
+  /**
+   * Whether `.ts` files are compiled (see typescript.ts): as Pulumi's language host, unless
+   * Pulumi.yaml says `runtime: { name: nodejs, options: { typescript: false } }`.
+   */
+  typescript: boolean;
 }
 
 export interface StackConfig {
@@ -24,7 +29,14 @@ export interface StackConfig {
   file?: string;
 }
 
+/** The program's Pulumi.yaml and its entry point. */
 export function readProject(dir: string): PulumiProject {
+  const manifest = readProjectManifest(dir);
+  return { dir, name: manifest.name, entry: resolveEntry(dir, manifest.main), typescript: manifest.typescript };
+}
+
+/** Only what Pulumi.yaml says (name, main, TypeScript), without looking for the entry point. */
+export function readProjectManifest(dir: string): { name: string; main?: string; typescript: boolean } {
   const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!file) throw new UsageError(`no Pulumi.yaml in ${dir}: give the program's directory with --cwd.`);
   const doc = parseYamlFile(file) as { name?: unknown; runtime?: unknown; main?: unknown };
@@ -33,7 +45,8 @@ export function readProject(dir: string): PulumiProject {
   if (runtime !== "nodejs") {
     throw new UsageError(`${file}: runtime is ${JSON.stringify(runtime)}; maildomain plan runs Node.js (TypeScript or JavaScript) programs only.`);
   }
-  return { dir, name: doc.name, entry: resolveEntry(dir, typeof doc.main === "string" ? doc.main : undefined) };
+  const options = typeof doc.runtime === "object" ? (doc.runtime as { options?: { typescript?: unknown } } | null)?.options : undefined;
+  return { name: doc.name, main: typeof doc.main === "string" ? doc.main : undefined, typescript: options?.typescript !== false };
 }
 
 function resolveEntry(dir: string, main: string | undefined): string {
@@ -52,7 +65,7 @@ function resolveEntry(dir: string, main: string | undefined): string {
   return found;
 }
 
-export function readStackConfig(project: PulumiProject, stack: string): StackConfig {
+export function readStackConfig(project: Pick<PulumiProject, "dir" | "name">, stack: string): StackConfig {
   const values: Record<string, string> = {};
   const secureKeys: string[] = [];
   const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);

@@ -8,6 +8,7 @@ import type * as pulumiSdk from "@pulumi/pulumi";
 import { isUserInputError } from "../../components/errors";
 import { createMockEngine, installMocks, MockEngine, settle } from "./mock-engine";
 import { PulumiProject, StackConfig } from "./project";
+import { registerTypeScript } from "./typescript";
 
 export interface ProgramLog {
   severity: "info" | "warning" | "error";
@@ -22,7 +23,7 @@ export interface ProgramRun {
 }
 
 export async function runProgram(project: PulumiProject, stack: string, config: StackConfig): Promise<ProgramRun> {
-  const pulumi = loadSdk(project.dir);
+  const { pulumi, packageDir } = loadSdk(project.dir);
   const engine = createMockEngine();
   const logs: ProgramLog[] = [];
   const run: ProgramRun = { engine, logs };
@@ -39,6 +40,7 @@ export async function runProgram(project: PulumiProject, stack: string, config: 
     pulumi.runtime.setAllConfig(config.values, config.secureKeys);
     forgetModules(project.dir);
     try {
+      if (project.typescript) registerTypeScript(project.dir, packageDir);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(project.entry);
     } catch (e) {
@@ -56,7 +58,8 @@ export async function runProgram(project: PulumiProject, stack: string, config: 
   return run;
 }
 
-function loadSdk(programDir: string): typeof pulumiSdk {
+/** The `@pulumi/pulumi` the program itself resolves (its own copy when it has one), and its folder. */
+function loadSdk(programDir: string): { pulumi: typeof pulumiSdk; packageDir: string } {
   let resolved: string;
   try {
     resolved = require.resolve("@pulumi/pulumi", { paths: [programDir] });
@@ -64,7 +67,7 @@ function loadSdk(programDir: string): typeof pulumiSdk {
     resolved = require.resolve("@pulumi/pulumi");
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(resolved) as typeof pulumiSdk;
+  return { pulumi: require(resolved) as typeof pulumiSdk, packageDir: path.dirname(resolved) };
 }
 
 /** Collect what the program logs through the SDK (component warnings, notes, errors). */

@@ -17,9 +17,9 @@
  *   a null MX is content `.` with priority 0 (the provider's own acceptance test record_null_mx).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudflare from "@pulumi/cloudflare";
 import { cloudflareComment, cloudflareTxtContent } from "./formats";
 import { mapInput } from "./inputs";
+import { providerPackages } from "./packages";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput } from "./types";
 
@@ -31,6 +31,7 @@ export interface CloudflareZoneArgs {
 }
 
 export function cloudflareAdapter(zone: CloudflareZoneArgs, zoneName: string, parent: pulumi.Resource): DnsAdapter {
+  const cloudflare = providerPackages.cloudflare();
   const provider = parent.getProvider("cloudflare::DnsRecord");
   const zoneId: pulumi.Input<string> =
     zone.zoneId !== undefined

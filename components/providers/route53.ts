@@ -10,10 +10,10 @@
  * elements would instead create two TXT records and break SPF and DKIM.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as route53 from "@pulumi/aws/route53";
 import { fqdn } from "../records/names";
 import { route53MxValue, route53TxtValue } from "./formats";
 import { mapInput } from "./inputs";
+import { providerPackages } from "./packages";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput, RecordValueInput } from "./types";
 
@@ -38,6 +38,7 @@ function route53Value(type: RecordSetInput["type"], v: RecordValueInput): pulumi
 }
 
 export function route53Adapter(zone: Route53ZoneArgs, zoneName: string, parent: pulumi.Resource): DnsAdapter {
+  const route53 = providerPackages.route53();
   const provider = parent.getProvider("aws:route53/record:Record");
   const zoneId: pulumi.Input<string> =
     zone.zoneId !== undefined

@@ -5,12 +5,13 @@
  * Outputs; their child names use the token's slot (SES always returns exactly three).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as sesv2 from "@pulumi/aws/sesv2";
 import { AmazonSesArgs } from "../presets/args";
 import { sesDkimCname } from "../presets";
+import { providerPackages } from "./packages";
 import { RecordSetInput } from "./types";
 
 export function sesIdentityRecords(componentName: string, domain: string, ses: AmazonSesArgs, ttl: number, parent: pulumi.Resource): RecordSetInput[] {
+  const sesv2 = providerPackages.sesv2();
   const identity = new sesv2.EmailIdentity(
     `${componentName}-ses-identity`,
     { emailIdentity: domain, region: ses.region, dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } },

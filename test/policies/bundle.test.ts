@@ -4,19 +4,18 @@
  * `components/`, and which the SDK's own policy runtime (`@pulumi/pulumi/cmd/run-policy-pack`, what
  * `pulumi preview --policy-pack` starts) serves over gRPC.
  */
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { builtinModules } from "node:module";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import * as grpc from "@grpc/grpc-js";
-import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { buildPolicyPack, EXTERNAL, PackBuild } from "../../policies/build";
 import { allPolicies } from "../../policies/all";
+import { analyzeResource, startPolicyRuntime } from "../support/policy-runtime";
 
 const ROOT = resolve(__dirname, "../..");
 const NODE_MODULES = join(ROOT, "node_modules");
@@ -41,7 +40,8 @@ describe("the bundle", () => {
     expect(pkg).toMatchObject({ name: "maildomain-policies", version: source.version, main: "index.js" });
     expect(pkg.dependencies).toEqual({ "@pulumi/policy": source.dependencies["@pulumi/policy"], "@pulumi/pulumi": source.dependencies["@pulumi/pulumi"] });
     const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect(pkg.dependencies["@pulumi/pulumi"]).toBe(root.dependencies["@pulumi/pulumi"]);
+    // The SDK is the package's peer dependency: the pack accepts the same range.
+    expect(pkg.dependencies["@pulumi/pulumi"]).toBe(root.peerDependencies["@pulumi/pulumi"]);
     expect(pkg.dependencies["@pulumi/policy"]).toBe(root.dependencies["@pulumi/policy"]);
     expect(readFileSync(join(pack.outDir, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
   });
@@ -99,7 +99,8 @@ describe("loaded from a folder without components/", () => {
   });
 
   test("the SDK's policy runtime serves the pack: analyzer info, a mandatory violation, a skip for an unknown value, a stack policy", async () => {
-    const runtime = await startRuntime(pack.outDir);
+    // The externals resolve from the repository's node_modules, as they would from the pack's own after npm install.
+    const runtime = await startPolicyRuntime(pack.outDir, { sdkDir: join(NODE_MODULES, "@pulumi/pulumi"), nodePath: NODE_MODULES });
     try {
       const info = await runtime.call<analyzerPb.AnalyzerInfo>("getAnalyzerInfo", new Empty());
       expect(info.getName()).toBe("maildomain");
@@ -111,15 +112,7 @@ describe("loaded from a folder without components/", () => {
       const lookup = info.getPoliciesList().find((p) => p.getName() === "spf-lookup-limit");
       expect(lookup?.getConfigschema()?.getProperties()?.toJavaScript()).toMatchObject({ maxLookups: { type: "integer", default: 10 } });
 
-      const analyze = (content: string) => {
-        const req = new analyzerPb.AnalyzeRequest();
-        req.setType("cloudflare:index/dnsRecord:DnsRecord");
-        req.setName("spf");
-        req.setUrn("urn:pulumi:prod::mail::cloudflare:index/dnsRecord:DnsRecord::spf");
-        req.setProperties(Struct.fromJavaScript({ zoneId: "z", name: "example.com", type: "TXT", content, ttl: 1 }));
-        req.setOptions(new analyzerPb.AnalyzerResourceOptions());
-        return runtime.call<analyzerPb.AnalyzeResponse>("analyze", req);
-      };
+      const analyze = (content: string) => analyzeResource(runtime, "cloudflare:index/dnsRecord:DnsRecord", "spf", { zoneId: "z", name: "example.com", type: "TXT", content, ttl: 1 });
       const violated = (await analyze("v=spf1 +all")).getDiagnosticsList();
       expect(violated.map((d) => [d.getPolicyname(), d.getEnforcementlevel()])).toEqual([["spf-no-pass-all", analyzerPb.EnforcementLevel.MANDATORY]]);
       expect(violated[0].getMessage()).toMatch(/"\+all" authorizes every host .* \[RFC 7208 §5\.1\]/);
@@ -154,43 +147,3 @@ describe("loaded from a folder without components/", () => {
     }
   });
 });
-
-interface Runtime {
-  call<T>(method: string, request: unknown): Promise<T>;
-  stop(): void;
-}
-
-/** Start `run-policy-pack` on the folder (as the CLI's analyzer plugin does) and connect to the port it prints. */
-function startRuntime(packDir: string): Promise<Runtime> {
-  const runner = join(NODE_MODULES, "@pulumi/pulumi/cmd/run-policy-pack");
-  // The externals resolve from the repository's node_modules, as they would from the pack's own after npm install.
-  const child: ChildProcess = spawn(process.execPath, [runner, "127.0.0.1:1", packDir], { cwd: packDir, env: { ...process.env, NODE_PATH: NODE_MODULES }, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolvePort, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => fail(new Error(`the policy runtime printed no port in time: ${err}`)), 20000);
-    const fail = (e: Error) => {
-      clearTimeout(timer);
-      child.kill();
-      reject(e);
-    };
-    child.stderr?.on("data", (d) => (err += String(d)));
-    child.on("exit", (code) => fail(new Error(`the policy runtime exited (${code}): ${err}`)));
-    child.stdout?.on("data", (d) => {
-      out += String(d);
-      const m = /^(\d+)\s*$/m.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${m[1]}`, grpc.credentials.createInsecure());
-      const rpc = client as unknown as Record<string, (req: unknown, cb: (e: Error | null, r: unknown) => void) => void>;
-      resolvePort({
-        call: <T>(method: string, request: unknown) => new Promise<T>((ok, ko) => rpc[method].call(client, request, (e, r) => (e ? ko(e) : ok(r as T)))),
-        stop: () => {
-          client.close();
-          child.kill();
-        },
-      });
-    });
-  });
-}
