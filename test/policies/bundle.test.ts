@@ -98,6 +98,7 @@ describe("loaded from a folder without components/", () => {
     expect(result.out[1]).toMatch(/^_dmarc\.shop\.example\.co\.uk \(nor at _dmarc\.example\.co\.uk, the organizational domain\): no TXT record starting with v=DMARC1/);
   });
 
+  // The runtime is a child process that loads the SDK and the pack: seconds on a busy machine.
   test("the SDK's policy runtime serves the pack: analyzer info, a mandatory violation, a skip for an unknown value, a stack policy", async () => {
     // The externals resolve from the repository's node_modules, as they would from the pack's own after npm install.
     const runtime = await startPolicyRuntime(pack.outDir, { sdkDir: join(NODE_MODULES, "@pulumi/pulumi"), nodePath: NODE_MODULES });
@@ -145,5 +146,5 @@ describe("loaded from a folder without components/", () => {
     } finally {
       runtime.stop();
     }
-  });
+  }, 30000);
 });
