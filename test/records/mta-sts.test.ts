@@ -6,7 +6,11 @@ import {
   MtaStsPolicy,
   MtaStsTxtRecord,
   buildMtaSts,
+  certificateNamesHost,
+  checkEnforceMaxAge,
+  ENFORCE_MIN_MAX_AGE,
   mxPatternMatches,
+  uncoveredMxHosts,
   parseMtaStsPolicy,
   parseMtaStsTxt,
   policyId,
@@ -213,8 +217,30 @@ describe("RFC 8461 §4.1: MX pattern matching", () => {
     ["*.example.com", "mx.example.com", true],
     ["*.example.com", "example.com", false],
     ["*.example.com", "a.b.example.com", false],
+    ["MX.Example.com.", "mx.example.com", true],
+    ["*.example.com", "MX.EXAMPLE.COM", true],
   ])("%s matches %s: %s", (pattern, host, expected) => {
     expect(mxPatternMatches(pattern, host)).toBe(expected);
+  });
+
+  test("uncoveredMxHosts lists the hosts no pattern covers, in order", () => {
+    expect(uncoveredMxHosts(["mx1.example.com", "*.eu.example.com"], ["mx1.example.com", "mx2.example.com", "a.eu.example.com", "b.c.eu.example.com"])).toEqual(["mx2.example.com", "b.c.eu.example.com"]);
+  });
+});
+
+describe("RFC 8461 §4.2 / RFC 6125 §6.4: does a certificate name the host", () => {
+  test.each([
+    [["mx.example.com"], "mx.example.com", true],
+    [["other.example.com", "MX.example.com"], "mx.example.com", true],
+    [["*.example.com"], "mx.example.com", true],
+    [["*.example.com"], "example.com", false],
+    [["*.example.com"], "a.mx.example.com", false],
+    [["m*.example.com"], "mx.example.com", false],
+    [["*.*.example.com"], "a.b.example.com", false],
+    [["mx.example.net"], "mx.example.com", false],
+    [[], "mx.example.com", false],
+  ])("%j names %s: %s", (names, host, expected) => {
+    expect(certificateNamesHost(names, host)).toBe(expected);
   });
 });
 
@@ -275,9 +301,19 @@ describe("component arguments: buildMtaSts and validateMtaStsArgs", () => {
     expect(d[0].message).toContain("mx2.example.com");
   });
 
-  test("the same mismatch in testing mode is a warning", () => {
+  test("the same mismatch in testing mode is an error too: testing rehearses enforce", () => {
     const d = validateMtaStsArgs({ mode: MtaStsMode.Testing, mx: ["mx1.example.com"] }, domainMx);
-    expect(d.map((x) => [x.code, x.severity])).toEqual([["mta-sts.mx-not-covered", "warning"]]);
+    expect(d.map((x) => [x.code, x.severity, x.field])).toEqual([["mta-sts.mx-not-covered", "error", "mtaSts.mx"]]);
+    expect(d[0].message).toMatch(/mx2\.example\.com.*once you switch to enforce/);
+    expect(validateMtaStsArgs({ mode: MtaStsMode.None, mx: ["mx1.example.com"] }, domainMx)).toEqual([]);
+  });
+
+  test("enforce with a max_age under one week is a warning; testing is not held to it", () => {
+    const d = validateMtaStsArgs({ mode: MtaStsMode.Enforce, maxAge: 86400 }, domainMx);
+    expect(d.map((x) => [x.code, x.severity, x.field])).toEqual([["mta-sts.max-age-short-for-enforce", "warning", "mtaSts.maxAge"]]);
+    expect(validateMtaStsArgs({ mode: MtaStsMode.Testing, maxAge: 86400 }, domainMx)).toEqual([]);
+    expect(validateMtaStsArgs({ mode: MtaStsMode.Enforce, maxAge: ENFORCE_MIN_MAX_AGE }, domainMx)).toEqual([]);
+    expect(checkEnforceMaxAge(MtaStsMode.Enforce, 604799, "max_age").map((x) => x.code)).toEqual(["mta-sts.max-age-short-for-enforce"]);
   });
 
   test("a wildcard covers one label only", () => {

@@ -10,11 +10,13 @@ import { createHash } from "node:crypto";
 import { Diagnostic, invalid, risky } from "../diagnostics";
 import { MtaStsMode } from "../enums";
 import { normalizeName, printable } from "../names";
-import { MAX_MAX_AGE, MtaStsPolicy, RFC_POLICY, SHORT_MAX_AGE, checkMxPattern, mxPatternMatches, renderMtaStsPolicy } from "./policy-file";
+import { uncoveredMxHosts } from "./matching";
+import { MAX_MAX_AGE, MtaStsPolicy, RFC_POLICY, SHORT_MAX_AGE, checkMxPattern, renderMtaStsPolicy } from "./policy-file";
 import { MtaStsTxtRecord } from "./txt";
 
 export * from "./txt";
 export * from "./policy-file";
+export * from "./matching";
 
 /** The component's `mtaSts` arguments. */
 export interface MtaStsArgs {
@@ -35,6 +37,25 @@ export interface BuiltMtaSts {
 }
 
 export const DEFAULT_MAX_AGE = 604800;
+/**
+ * Below one week an enforced policy protects little: a sender holds it only `max_age` seconds, and an attacker who
+ * blocks the policy host when it expires downgrades the next delivery. RFC 8461 §3.2 expects "weeks or greater".
+ */
+export const ENFORCE_MIN_MAX_AGE = 604800;
+
+/** The max_age rule for enforce mode, shared by the component's arguments and the check of a live policy. */
+export function checkEnforceMaxAge(mode: unknown, maxAge: number, field: string): Diagnostic[] {
+  if (mode !== MtaStsMode.Enforce || !Number.isInteger(maxAge) || maxAge < SHORT_MAX_AGE || maxAge >= ENFORCE_MIN_MAX_AGE) return [];
+  return [
+    risky(
+      "mta-sts.max-age-short-for-enforce",
+      "warning",
+      field,
+      `max_age ${maxAge} is under one week for an enforced policy: senders hold it only that long, so whoever blocks the policy host when it expires downgrades the next delivery. Use at least ${ENFORCE_MIN_MAX_AGE} (one week); 31557600 (one year) once the policy is stable.`,
+      "RFC 8461 §3.2",
+    ),
+  ];
+}
 const MODES: readonly string[] = Object.values(MtaStsMode);
 
 /** The policy id for a policy body: 32 hex digits of its SHA-256 (fits `1*32(ALPHA / DIGIT)`). */
@@ -113,18 +134,15 @@ export function validateMtaStsArgs(args: MtaStsArgs, mxHostsOfDomain: readonly s
     );
   }
   if (enforcing && patterns.length > 0) {
-    for (const host of domainMx) {
-      if (patterns.some((p) => mxPatternMatches(p, host))) continue;
-      const message =
+    // An error in testing mode too: testing rehearses enforce, and this host would stop receiving on the switch.
+    for (const host of uncoveredMxHosts(patterns, domainMx)) {
+      const effect =
         mode === MtaStsMode.Enforce
-          ? `MX host ${host} matches no pattern in ${field}.mx: in enforce mode senders refuse to deliver mail to it. Add "${host}" (or a "*." pattern that covers it) to ${field}.mx.`
-          : `MX host ${host} matches no pattern in ${field}.mx: in testing mode senders report the mismatch, and mail to it would fail once you switch to enforce. Add "${host}" to ${field}.mx.`;
-      diagnostics.push(
-        mode === MtaStsMode.Enforce
-          ? invalid("mta-sts.mx-not-covered", `${field}.mx`, message, "RFC 8461 §4.1")
-          : risky("mta-sts.mx-not-covered", "warning", `${field}.mx`, message, "RFC 8461 §4.1"),
-      );
+          ? "in enforce mode senders refuse to deliver mail to it"
+          : "in testing mode every delivery to it is reported as a failure, and mail to it stops once you switch to enforce";
+      diagnostics.push(invalid("mta-sts.mx-not-covered", `${field}.mx`, `MX host ${host} matches no pattern in ${field}.mx: ${effect}. Add "${host}" (or a "*." pattern that covers it) to ${field}.mx, or leave ${field}.mx out to list the declared MX hosts.`, "RFC 8461 §4.1"));
     }
   }
+  if (typeof maxAge === "number") diagnostics.push(...checkEnforceMaxAge(mode, maxAge, `${field}.maxAge`));
   return diagnostics;
 }

@@ -203,13 +203,6 @@ export function checkMxPattern(raw: string, field: string, opts: { strictAscii?:
   return { pattern: wildcard ? `*.${n.name}` : n.name, diagnostics };
 }
 
-/** Does an MX host (normal form) match a policy pattern? A wildcard covers exactly one leftmost label (RFC 8461 §4.1). */
-export function mxPatternMatches(pattern: string, host: string): boolean {
-  if (!pattern.startsWith("*.")) return pattern === host;
-  const dot = host.indexOf(".");
-  return dot > 0 && host.slice(dot + 1) === pattern.slice(2);
-}
-
 function modeError(field: string, value: string): Diagnostic {
   const lower = value.toLowerCase();
   const hint = MODES.includes(lower) ? ` (values are case-sensitive: write "${lower}")` : "";
