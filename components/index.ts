@@ -8,6 +8,7 @@ export type { MailDomainArgs } from "./args";
 export type { MxHostArgs, SpfArgs, DkimArgs, DmarcArgs, MtaStsArgs, TlsRptArgs, BimiArgs, MailRecordsArgs } from "./plan/args";
 export type { GoogleWorkspaceArgs, Microsoft365Args, AmazonSesArgs, FastmailArgs, ProtonMailArgs, ZohoMailArgs, MailgunArgs } from "./presets/args";
 export { ZohoRegion, MailgunRegion } from "./presets/args";
+export type { MailDomainMtaStsArgs, MtaStsHostingArgs, CloudflareMtaStsHostingArgs, AwsMtaStsHostingArgs } from "./hosting/args";
 export type { CloudflareZoneArgs } from "./providers/cloudflare";
 export type { Route53ZoneArgs } from "./providers/route53";
 export type { DkimSigningConfig } from "./dkim/generated-keys";

@@ -2,7 +2,7 @@
  * `MailDomain`: one declaration gives a domain correct MX, SPF, DKIM and DMARC (plus MTA-STS,
  * TLS-RPT and BIMI) on Cloudflare or Route 53.
  *
- * args → planner (pure core: validated record sets) → DKIM keys (@pulumi/tls) → DNS adapter.
+ * args → planner (pure core: validated record sets) → DKIM keys (@pulumi/tls) → MTA-STS policy hosting → DNS adapter.
  * Bad arguments throw one `MailDomainArgsError` before anything is registered; risky but valid
  * settings are logged as warnings and left to the policy pack.
  */
@@ -10,10 +10,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { MailDomainArgs } from "./args";
 import { DkimSigningConfig, GeneratedKey, generateKey, signingConfig } from "./dkim/generated-keys";
 import { MailDomainArgsError } from "./errors";
-import { planMailDomain } from "./plan/plan";
+import { hostingKind, hostMtaStsPolicy, HostedPolicy, validateMtaStsHosting } from "./hosting";
+import { mtaStsExternalNote, planMailDomain } from "./plan/plan";
 import { MailPlan, PlannedRecordSet } from "./plan/model";
 import { formatDiagnostic } from "./records/diagnostics";
-import { fqdn } from "./records/names";
+import { fqdn, ownerNames } from "./records/names";
 import { chooseZone, createAdapter, ZoneChoice } from "./providers/select";
 import { RecordSetInput } from "./providers/types";
 import { requireProviderPackage } from "./providers/packages";
@@ -50,6 +51,8 @@ export class MailDomain extends pulumi.ComponentResource {
   public readonly dmarcRecord!: pulumi.Output<string | undefined>;
   /** The MTA-STS policy file to serve at https://mta-sts.<domain>/.well-known/mta-sts.txt. */
   public readonly mtaStsPolicy!: pulumi.Output<string | undefined>;
+  /** Where senders fetch the policy (https://mta-sts.<domain>/.well-known/mta-sts.txt), whoever serves it. */
+  public readonly mtaStsPolicyUrl!: pulumi.Output<string | undefined>;
   /** Per selector: the DKIM record name, type and value. */
   public readonly dkim!: pulumi.Output<Record<string, DkimSelectorRecord>>;
   /** Per generated selector: the private key PEM (secret). */
@@ -62,12 +65,28 @@ export class MailDomain extends pulumi.ComponentResource {
     const { plan, zone } = planOrThrow(name, args);
     super("maildomain:index:MailDomain", name, {}, opts);
 
+    const hostedBy = plan.mtaStsPolicy !== undefined ? hostingKind(args.mtaSts?.hosting) : undefined;
+    const policyUrl = plan.mtaStsPolicy !== undefined ? `https://${ownerNames.mtaStsPolicyHost(plan.domain)}/.well-known/mta-sts.txt` : undefined;
     for (const w of plan.warnings) pulumi.log.warn(formatDiagnostic(w), this);
-    for (const n of plan.notes) pulumi.log.info(n, this);
+    for (const n of plan.notes) if (hostedBy === "external" || n !== mtaStsExternalNote(plan.domain)) pulumi.log.info(n, this);
+    if (hostedBy === "cloudflare") pulumi.log.info(`${plan.domain}: the MTA-STS policy is served at ${policyUrl} by a Cloudflare Worker on a custom domain (Cloudflare creates its DNS record and certificate). Run maildomain check ${plan.domain} before switching to enforce.`, this);
+    if (hostedBy === "aws") pulumi.log.info(`${plan.domain}: the MTA-STS policy is served at ${policyUrl} from S3 through CloudFront, with an ACM certificate validated in the zone (the first deployment waits for validation, typically minutes). Run maildomain check ${plan.domain} before switching to enforce.`, this);
 
     const adapter = createAdapter(args, zone, this);
     const keys = new Map<string, GeneratedKey>(plan.generatedKeys.map((spec) => [spec.selector, generateKey(name, spec, this)]));
-    const sets: RecordSetInput[] = plan.sets.map((s) => toRecordSetInput(s, keys));
+    const hosted: HostedPolicy | undefined =
+      plan.mtaStsPolicy !== undefined
+        ? hostMtaStsPolicy(args.mtaSts?.hosting, {
+            baseName: name,
+            domain: plan.domain,
+            policyHost: ownerNames.mtaStsPolicyHost(plan.domain),
+            policyText: plan.mtaStsPolicy,
+            zoneId: adapter.zoneId,
+            ttl: plan.sets[0]?.ttl ?? 3600,
+            parent: this,
+          })
+        : undefined;
+    const sets: RecordSetInput[] = plan.sets.map((s) => ({ ...toRecordSetInput(s, keys), ...(s.purpose === "mta-sts" && hosted ? { dependsOn: hosted.servedBy } : {}) }));
     if (args.amazonSes?.createIdentity) sets.push(...sesIdentityRecords(name, plan.domain, args.amazonSes, plan.sets[0]?.ttl ?? 3600, this));
     adapter.createRecords(sets, { baseName: name, parent: this });
 
@@ -76,6 +95,7 @@ export class MailDomain extends pulumi.ComponentResource {
     this.spfRecord = pulumi.output(plan.spfRecord);
     this.dmarcRecord = pulumi.output(plan.dmarcRecord);
     this.mtaStsPolicy = pulumi.output(plan.mtaStsPolicy);
+    this.mtaStsPolicyUrl = pulumi.output(policyUrl);
     this.dkim = dkimOutputs(plan, keys);
     this.dkimPrivateKeys = pulumi.secret(
       pulumi.all(Object.fromEntries([...keys].map(([selector, k]) => [selector, k.privateKeyPem]))) as pulumi.Output<Record<string, string>>,
@@ -90,6 +110,7 @@ export class MailDomain extends pulumi.ComponentResource {
       spfRecord: this.spfRecord,
       dmarcRecord: this.dmarcRecord,
       mtaStsPolicy: this.mtaStsPolicy,
+      mtaStsPolicyUrl: this.mtaStsPolicyUrl,
       dkim: this.dkim,
       dkimPrivateKeys: this.dkimPrivateKeys,
       signingConfigs: this.signingConfigs,
@@ -100,7 +121,8 @@ export class MailDomain extends pulumi.ComponentResource {
 function planOrThrow(name: string, args: MailDomainArgs): { plan: MailPlan; zone: ZoneChoice } {
   const plan = planMailDomain(args ?? ({} as MailDomainArgs));
   const chosen = chooseZone(args ?? ({} as MailDomainArgs), plan.domain);
-  const errors = [...chosen.diagnostics, ...plan.errors];
+  const hosting = args?.mtaSts && chosen.zone ? validateMtaStsHosting(args.mtaSts.hosting, chosen.zone.kind, plan.domain) : [];
+  const errors = [...chosen.diagnostics, ...plan.errors, ...hosting];
   if (errors.length || !chosen.zone) throw new MailDomainArgsError(name, errors);
   if (chosen.zone.kind === "cloudflare") requireProviderPackage(name, "cloudflare", "records on Cloudflare");
   else requireProviderPackage(name, "route53", "records on Route 53");

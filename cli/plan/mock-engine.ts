@@ -89,6 +89,36 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
           Object.assign(state, key);
           break;
         }
+        // Outputs the MTA-STS hosting wires into other resources, in the forms the providers return.
+        case "aws:s3/bucket:Bucket": {
+          const bucket = `${args.name}-${fakeHex(args.name, 7)}`;
+          Object.assign(state, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.us-east-1.amazonaws.com` });
+          return { id: bucket, state };
+        }
+        case "aws:acm/certificate:Certificate": {
+          const domainName = String(args.inputs.domainName);
+          const token = fakeHex(domainName, 32);
+          state.arn = `arn:aws:acm:us-east-1:123456789012:certificate/${fakeHex(args.name, 8)}`;
+          state.domainValidationOptions = [
+            { domainName, resourceRecordName: `_${token}.${domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${fakeHex(token, 32)}.acm-validations.aws.` },
+          ];
+          break;
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+          state.certificateArn = args.inputs.certificateArn;
+          break;
+        case "aws:cloudfront/distribution:Distribution": {
+          const id = `E${fakeHex(args.name, 13).toUpperCase()}`;
+          // Z2FDTNDATAQYW2 is the hosted zone id of every CloudFront distribution (alias records point at it).
+          Object.assign(state, { arn: `arn:aws:cloudfront::123456789012:distribution/${id}`, domainName: `d${fakeHex(args.name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" });
+          return { id, state };
+        }
+        case "aws:cloudfront/function:Function":
+          state.arn = `arn:aws:cloudfront::123456789012:function/${args.name}`;
+          break;
+        case "aws:route53/record:Record":
+          state.fqdn = args.inputs.name;
+          break;
         case "aws:sesv2/emailIdentity:EmailIdentity": {
           const tokens = [1, 2, 3].map((i) => createHash("sha256").update(`${args.inputs.emailIdentity}:${i}`).digest("hex").slice(0, 32));
           state.dkimSigningAttributes = { ...(args.inputs.dkimSigningAttributes ?? {}), tokens, status: "PENDING" };
@@ -213,6 +243,11 @@ export function urnName(urn: string): string {
 export function urnParentTypes(urn: string): string[] {
   const parts = (urn.split("::")[2] ?? "").split("$");
   return parts.slice(0, -1);
+}
+
+/** Stable hex digits for placeholder ids. */
+function fakeHex(seed: string, length: number): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
 function generateKey(name: string, inputs: Record<string, unknown>, stable: boolean): GeneratedTestKey {

@@ -129,7 +129,7 @@ export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {})
       const sts = buildMtaSts(args.mtaSts, mx.map((r) => r.exchange));
       mtaStsPolicy = sts.policyText;
       b.set("mta-sts", "mta-sts", ownerNames.mtaSts(domain), "TXT", ttl, `MTA-STS for ${domain}`, [{ id: "mta-sts", content: renderMtaStsTxt(sts.txt) }]);
-      b.notes.push(`${domain}: serve the MTA-STS policy at https://${ownerNames.mtaStsPolicyHost(domain)}/.well-known/mta-sts.txt (output mtaStsPolicy) with a valid certificate; senders ignore the TXT record without it (RFC 8461 §3.3).`);
+      b.notes.push(mtaStsExternalNote(domain));
     }
   }
   if (args.tlsRpt) {
@@ -158,6 +158,11 @@ export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {})
 
   b.checkCnameExclusivity();
   return b.result(domain, { spfRecord, dmarcRecord, mtaStsPolicy });
+}
+
+/** The note for a policy the user serves (`mtaSts.hosting` external or absent); hosted policies replace it. */
+export function mtaStsExternalNote(domain: string): string {
+  return `${domain}: serve the MTA-STS policy at https://${ownerNames.mtaStsPolicyHost(domain)}/.well-known/mta-sts.txt (output mtaStsPolicy) with a valid certificate, or set mtaSts.hosting; senders ignore the TXT record without it (RFC 8461 §3.3).`;
 }
 
 /** The field of the component args each tag of a built DKIM record comes from. */

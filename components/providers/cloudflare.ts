@@ -57,7 +57,7 @@ export function cloudflareAdapter(zone: CloudflareZoneArgs, zoneName: string, pa
                 ...(set.type === "MX" ? { priority: v.priority } : {}),
                 comment: cloudflareComment(set.comment),
               },
-              { parent: ctx.parent },
+              { parent: ctx.parent, dependsOn: set.dependsOn },
             ),
         ),
       );

@@ -62,7 +62,7 @@ export function route53Adapter(zone: Route53ZoneArgs, zoneName: string, parent: 
               records: set.values.map((v) => route53Value(set.type, v)),
               allowOverwrite: zone.allowOverwrite ?? false,
             },
-            { parent: ctx.parent },
+            { parent: ctx.parent, dependsOn: set.dependsOn },
           ),
       );
     },

@@ -30,6 +30,8 @@ export interface RecordSetInput {
   /** Short human note stored with the record where the provider supports it. */
   comment: string;
   values: RecordValueInput[];
+  /** Resources that must exist first (the served MTA-STS policy before the `_mta-sts` id that announces it). */
+  dependsOn?: pulumi.Resource[];
 }
 
 export interface AdapterContext {

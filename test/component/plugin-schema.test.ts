@@ -40,9 +40,18 @@ test("the schema has the MailDomain component with its inputs", () => {
 
 test("the schema has the outputs", () => {
   const md = schema.resources["maildomain:index:MailDomain"];
-  expect(Object.keys(md.properties).sort()).toEqual(["dkim", "dkimPrivateKeys", "dmarcRecord", "mtaStsPolicy", "records", "signingConfigs", "spfRecord", "zoneId"]);
+  expect(Object.keys(md.properties).sort()).toEqual(["dkim", "dkimPrivateKeys", "dmarcRecord", "mtaStsPolicy", "mtaStsPolicyUrl", "records", "signingConfigs", "spfRecord", "zoneId"]);
   expect(md.properties.records).toMatchObject({ type: "array", items: { $ref: "#/types/maildomain:index:MailRecord" } });
   expect(md.properties.dkimPrivateKeys).toMatchObject({ type: "object", additionalProperties: { type: "string" } });
+});
+
+test("mtaSts carries the hosting arguments into the schema", () => {
+  const md = schema.resources["maildomain:index:MailDomain"];
+  expect(md.inputProperties.mtaSts).toMatchObject({ $ref: "#/types/maildomain:index:MailDomainMtaStsArgs" });
+  const sts = schema.types["maildomain:index:MailDomainMtaStsArgs"].properties ?? {};
+  expect(Object.keys(sts).sort()).toEqual(["hosting", "maxAge", "mode", "mx"]);
+  expect(Object.keys(schema.types["maildomain:index:MtaStsHostingArgs"].properties ?? {}).sort()).toEqual(["aws", "cloudflare", "external"]);
+  expect(Object.keys(schema.types["maildomain:index:CloudflareMtaStsHostingArgs"].properties ?? {}).sort()).toEqual(["accountId", "scriptName"]);
 });
 
 test("the contract's enums are schema enums with their values", () => {
