@@ -45,6 +45,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--message <file.eml>", "authenticate this message against live DNS (needs --ip)")
     .option("--helo <name>", "HELO/EHLO name of the sending server (with --ip)")
     .option("--mail-from <addr>", "envelope sender, MAIL FROM (with --ip; default: the message's Return-Path)")
+    .option("--ca <file>", "also trust the CA certificates in this PEM file (the MTA-STS policy host and the MX hosts' STARTTLS)")
+    .addOption(new Option("--https-port <port>", "port of the MTA-STS policy host").default(443).argParser(port("--https-port")))
+    .addOption(new Option("--smtp-port <port>", "port of the MX hosts for the STARTTLS probe").default(25).argParser(port("--smtp-port")))
+    .option("--smtp", "probe every MX host's STARTTLS, also for domains without MTA-STS (default: only with MTA-STS)")
+    .option("--no-smtp", "do not connect to the MX hosts (where outbound port 25 is blocked); said in the output")
     .action((domains: string[], opts) => {
       result = import("./check/command").then((m) => m.runCheck({ ...opts, domains }, io));
     });
@@ -88,6 +93,14 @@ function positiveInt(flag: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number of at least 1.`);
+    return n;
+  };
+}
+
+function port(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag} must be a port number from 1 to 65535.`);
     return n;
   };
 }

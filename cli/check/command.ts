@@ -16,6 +16,8 @@ import { ExpectedRecordSet, planDomains, readPlan, recordsByDomain } from "./exp
 import { finding } from "./findings";
 import { checkMessage, MessageReport } from "./message";
 import { CheckDocument, Progress, renderHuman, renderJson } from "./output";
+import { MtaStsCheckOptions } from "./mta-sts";
+import { readCaFile, trustStore } from "./mta-sts/tls-peer";
 
 export interface CheckOptions {
   domains: string[];
@@ -30,6 +32,12 @@ export interface CheckOptions {
   message?: string;
   helo?: string;
   mailFrom?: string;
+  /** PEM file of extra trusted CA certificates (--ca). */
+  ca?: string;
+  httpsPort?: number;
+  smtpPort?: number;
+  /** --smtp (true), --no-smtp (false), neither: probe when the domain publishes MTA-STS. */
+  smtp?: boolean;
 }
 
 export interface CheckDeps {
@@ -64,7 +72,7 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
     // wire busy; more domains in flight only cost memory (measured with npm run bench:check).
     const checked = await pool(input.domains, Math.max(2, Math.ceil(opts.concurrency / 4)), async (domain): Promise<DomainResult> => {
       try {
-        return await checkDomain(domain, dns, { selectors: input.selectors, ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain) });
+        return await checkDomain(domain, dns, { selectors: input.selectors, ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain), mtaSts: input.mtaSts });
       } catch (e) {
         // A bug must not cost the other domains their results, nor show a stack trace.
         return { domain, ok: false, findings: [finding("check.internal-error", "error", `the check of ${domain} failed unexpectedly (${(e as Error).message}); the other domains are unaffected. Please report this with the command line.`)] };
@@ -95,6 +103,7 @@ interface Prepared {
   server?: string;
   expected?: ExpectedRecordSet[];
   message?: Buffer;
+  mtaSts: MtaStsCheckOptions;
 }
 
 /** Check the options and read the files; every problem is a UsageError (exit 2). */
@@ -143,6 +152,25 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
       if (domains.length === 0) problems.push(`--expect ${opts.expect} declares no mail domain (no MX, SPF or _dmarc record): give the domains to check`);
     }
   }
+  let extraCa: string[] = [];
+  if (opts.ca !== undefined) {
+    try {
+      extraCa = readCaFile(opts.ca);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push(code ? `--ca ${opts.ca}: cannot read it (${code})` : (e as Error).message);
+    }
+  }
+  for (const [flag, v] of [["--https-port", opts.httpsPort], ["--smtp-port", opts.smtpPort]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) problems.push(`${flag} must be a port number from 1 to 65535`);
+  }
+  const mtaSts: MtaStsCheckOptions = {
+    timeout: opts.timeout,
+    httpsPort: opts.httpsPort ?? 443,
+    smtpPort: opts.smtpPort ?? 25,
+    ca: trustStore(extraCa),
+    smtp: opts.smtp === true ? "on" : opts.smtp === false ? "off" : "auto",
+  };
   let message: Buffer | undefined;
   if (opts.message !== undefined) {
     try {
@@ -164,7 +192,7 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
       throw new UsageError((e as Error).message);
     }
   }
-  return { domains, selectors, server, expected, message };
+  return { domains, selectors, server, expected, message, mtaSts };
 }
 
 /** Run `work` over `items` with at most `limit` at once; results in input order. */

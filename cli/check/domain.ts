@@ -7,7 +7,8 @@ import { DnsClient } from "./dns/resolver";
 import { checkDkim } from "./dkim";
 import { checkDmarc } from "./dmarc";
 import { ExpectedRecordSet, compareExpected, planSelectors } from "./expect";
-import { checkBimi, checkMtaSts, checkTlsRpt } from "./extras";
+import { checkBimi, checkTlsRpt } from "./extras";
+import { checkMtaSts, MtaStsCheckOptions, MtaStsVerdict } from "./mta-sts";
 import { Finding, dedupeFindings, finding } from "./findings";
 import { checkMx } from "./mx";
 import { checkReverseDns } from "./rdns";
@@ -19,6 +20,8 @@ export interface DomainResult {
   ok: boolean;
   findings: Finding[];
   verdict?: Verdict;
+  /** Whether MTA-STS can enforce: the policy, the MX hosts' STARTTLS, TLS-RPT. */
+  mtaSts?: MtaStsVerdict;
 }
 
 export interface DomainCheckOptions {
@@ -30,7 +33,11 @@ export interface DomainCheckOptions {
   expected?: readonly ExpectedRecordSet[];
   /** Probe the common DKIM selectors (default true). */
   probe?: boolean;
+  /** The MTA-STS policy fetch and STARTTLS probes; default: system trust store, ports 443 and 25, probing when MTA-STS is published. */
+  mtaSts?: MtaStsCheckOptions;
 }
+
+const DEFAULT_MTA_STS: MtaStsCheckOptions = { timeout: 3000, httpsPort: 443, smtpPort: 25, ca: [], smtp: "auto" };
 
 export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCheckOptions): Promise<DomainResult> {
   const selectors = [...opts.selectors, ...(opts.expected ? planSelectors(opts.expected, domain) : [])];
@@ -38,8 +45,8 @@ export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCh
   const spfP = checkSpf(domain, dns, { ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom });
   const dkimP = checkDkim(domain, dns, selectors, opts.probe ?? true);
   const dmarcP = checkDmarc(domain, dns);
-  const mtaStsP = checkMtaSts(domain, dns);
   const tlsRptP = checkTlsRpt(domain, dns);
+  const mtaStsP = checkMtaSts(domain, dns, mxP, tlsRptP.then((t) => ({ published: t.published, rua: t.rua?.join(", ") })), opts.mtaSts ?? DEFAULT_MTA_STS);
   const bimiP = checkBimi(domain, dns, dmarcP);
   const rdnsP = opts.ip ? checkReverseDns(opts.ip, dns) : undefined;
   const expectP = opts.expected ? compareExpected(domain, opts.expected, dns) : undefined;
@@ -49,12 +56,12 @@ export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCh
   if (mx.nxdomain) {
     findings = [...mx.findings, ...(expected ?? []).filter((f) => f.severity !== "info")];
   } else {
-    findings = [...mx.findings, ...spf.findings, ...dkim.findings, ...dmarc.findings, ...mtaSts, ...tlsRpt, ...bimi, ...(rdns?.findings ?? []), ...(expected ?? [])];
+    findings = [...mx.findings, ...spf.findings, ...dkim.findings, ...dmarc.findings, ...mtaSts.findings, ...tlsRpt.findings, ...bimi, ...(rdns?.findings ?? []), ...(expected ?? [])];
     if (mx.nullMx && ((spf.record && authorizesSomeSender(parseSpf(spf.record).model)) || dkim.keys.length > 0)) {
       findings.push(finding("mx.null-mx-sender", "warning", `${domain} publishes a null MX (it accepts no mail) yet has SPF senders or DKIM keys: receivers may reject its mail with 550 5.7.27 because replies and bounces cannot reach it. Remove the null MX if the domain sends mail.`, domain, "RFC 7505 §4.2"));
     }
   }
   findings = dedupeFindings(findings);
   const verdict = verdictFor({ domain, ip: opts.ip, mx, spf, dkim, dmarc, rdns });
-  return { domain, ok: !findings.some((f) => f.severity === "error"), findings, verdict };
+  return { domain, ok: !findings.some((f) => f.severity === "error"), findings, verdict, ...(mtaSts.verdict && !mx.nxdomain ? { mtaSts: mtaSts.verdict } : {}) };
 }

@@ -78,6 +78,7 @@ export function renderHuman(doc: CheckDocument, io: Pick<Io, "stdoutIsTTY" | "co
         out.push(prefix + wrap(item.detail, width, " ".repeat(prefix.length), prefix.length));
       }
     }
+    if (r.mtaSts) out.push(`  ${wrap(r.mtaSts.summary, width, "    ", 2)}`);
     out.push("");
   }
   const d = doc.dns;
