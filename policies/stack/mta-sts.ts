@@ -21,7 +21,8 @@ export const mtaStsEnforceInProduction: StackValidationPolicy = stackPolicy<{ ex
   severity: "medium",
   applies: "production",
   configProperties: exemptDomainsSchema,
-  remediationSteps: "Publish MTA-STS in testing mode, read the TLS-RPT reports, then switch the policy file to mode: enforce (and change the id in _mta-sts).",
+  remediationSteps:
+    "Publish MTA-STS in testing mode (MailDomain mtaSts with hosting serves the policy), read the TLS-RPT reports, run `maildomain check <domain>` until it says \"MTA-STS: safe to enforce\" (it fetches the policy and proves every MX host's STARTTLS certificate), then switch to mode: enforce.",
   check: (ctx) => {
     for (const r of ctx.args.resources) {
       const props = r.props as Record<string, unknown>;
@@ -34,7 +35,10 @@ export const mtaStsEnforceInProduction: StackValidationPolicy = stackPolicy<{ ex
           mode === "testing"
             ? "senders still deliver when the TLS connection cannot be authenticated, and only report it"
             : "senders drop the policy: the domain is unprotected";
-        ctx.report(`MTA-STS policy file in ${r.type} "${r.name}" (${key}) has mode: ${mode}: ${why}. Once the TLS-RPT reports are clean, switch to mode: enforce and change the id of the _mta-sts record. [RFC 8461 §5]`, r.urn);
+        ctx.report(
+          `MTA-STS policy file in ${r.type} "${r.name}" (${key}) has mode: ${mode}: ${why}. Before switching to mode: enforce, run \`maildomain check <domain>\`: it fetches the served policy and proves each MX host's STARTTLS certificate (trusted, in date, naming the host), and says "MTA-STS: safe to enforce" or which MX host enforce would cut off. With MailDomain the id changes with the policy. [RFC 8461 §5]`,
+          r.urn,
+        );
       }
     }
     const { groups } = groupByOwner(ctx.records, ["TXT"]);
@@ -43,7 +47,7 @@ export const mtaStsEnforceInProduction: StackValidationPolicy = stackPolicy<{ ex
       const sts = childOwner("_mta-sts", domain.owner);
       if (groups.has(ownerKey(sts))) continue;
       ctx.report(
-        `${displayOwner(domain.owner)} receives mail but publishes no MTA-STS in this stack (no TXT at ${displayOwner(sts)}): senders deliver over opportunistic TLS that an attacker on the path can strip or redirect. Publish v=STSv1; id=… there and the policy file at https://mta-sts.<domain>/.well-known/mta-sts.txt (the MailDomain argument mtaSts publishes the TXT record and renders the file as its mtaStsPolicy output). [RFC 8461 §3]`,
+        `${displayOwner(domain.owner)} receives mail but publishes no MTA-STS in this stack (no TXT at ${displayOwner(sts)}): senders deliver over opportunistic TLS that an attacker on the path can strip or redirect. Publish v=STSv1; id=… there and the policy file at https://mta-sts.<domain>/.well-known/mta-sts.txt (the MailDomain argument mtaSts publishes the record, and mtaSts.hosting serves the file on Cloudflare or AWS), in testing mode; \`maildomain check <domain>\` then says when enforce is safe. [RFC 8461 §3]`,
         domain.urn,
       );
     }

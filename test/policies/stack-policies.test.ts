@@ -259,7 +259,9 @@ describe("mta-sts-enforce-in-production", () => {
     const found = violationsOf(await run([...domainWith("cloudflare"), component("testing")], stackOnly), "mta-sts-enforce-in-production");
     expect(found).toHaveLength(1);
     expect(found[0].enforcementLevel).toBe("advisory");
-    expect(found[0].message).toMatch(/MTA-STS policy file in maildomain:index:MailDomain "corp" \(mtaStsPolicy\) has mode: testing: .*switch to mode: enforce.* \[RFC 8461 §5\]/);
+    expect(found[0].message).toMatch(/MTA-STS policy file in maildomain:index:MailDomain "corp" \(mtaStsPolicy\) has mode: testing: .*switching to mode: enforce.* \[RFC 8461 §5\]/);
+    // The proof that enforce is safe comes from the live check, which the message points at.
+    expect(found[0].message).toMatch(/run `maildomain check <domain>`: it fetches the served policy and proves each MX host's STARTTLS certificate/);
     expect(violationsOf(await run([...domainWith("cloudflare"), component("enforce")], stackOnly), "mta-sts-enforce-in-production")).toEqual([]);
     const dev = domainWith("cloudflare", undefined, { stack: "dev" });
     expect(violationsOf(await run([...dev, { ...component("testing"), urn: urnOf("dev", "maildomain:index:MailDomain", "corp") }], { stack: "dev", ...stackOnly }), "mta-sts-enforce-in-production")).toEqual([]);
