@@ -50,6 +50,8 @@ interface DomainSpec {
   policyAddress?: string | null;
   behaviour?: Behaviour;
   tlsRpt?: boolean;
+  /** Publish no _mta-sts record. */
+  noSts?: boolean;
 }
 
 const specs: DomainSpec[] = [
@@ -77,6 +79,7 @@ const specs: DomainSpec[] = [
   { domain: "nohost.test", mx: [MX.good], policyAddress: null },
   { domain: "refused.test", mx: [MX.good], policyAddress: A(4) },
   { domain: "silent.test", mx: [MX.good], behaviour: "silent" },
+  { domain: "plain.test", mx: [MX.good], noSts: true, policyAddress: null },
 ];
 
 const policyOf = (s: DomainSpec) => buildMtaSts({ mode: s.mode ?? MtaStsMode.Testing, maxAge: s.maxAge, mx: s.patterns }, s.mx.map((m) => m.host));
@@ -87,7 +90,7 @@ function zoneOf(s: DomainSpec): Zone {
     records.push({ name: s.domain, type: "MX", value: `${10 * (i + 1)} ${m.host}.` });
     if (m.host.endsWith(`.${s.domain}`)) records.push({ name: m.host, type: "A", value: m.address });
   });
-  records.push({ name: `_mta-sts.${s.domain}`, type: "TXT", value: txt(`v=STSv1; id=${policyOf(s).id}`) });
+  if (!s.noSts) records.push({ name: `_mta-sts.${s.domain}`, type: "TXT", value: txt(`v=STSv1; id=${policyOf(s).id}`) });
   if (s.policyAddress !== null) records.push({ name: `mta-sts.${s.domain}`, type: "A", value: s.policyAddress ?? A(1) });
   if (s.tlsRpt) records.push({ name: `_smtp._tls.${s.domain}`, type: "TXT", value: txt(`v=TLSRPTv1; rua=mailto:tls@${s.domain}`) });
   return { origin: s.domain, records };
@@ -308,6 +311,19 @@ describe("options", () => {
     expect(codes(r)).toContain("smtp.not-probed");
     expect(r.mtaSts).toMatchObject({ state: "unproven", smtpProbed: false });
     expect(r.mtaSts!.summary).toMatch(/not probed \(--no-smtp\)/);
+  });
+
+  test("a domain without MTA-STS is not probed unless --smtp asks for it", async () => {
+    const common = ["plain.test", "--server", dns.address, "--ca", caFile, "--https-port", String(https.port), "--smtp-port", String(smtp.port)];
+    const before = smtpSeen.length;
+    const quiet = (await checkJson(common)).doc.results[0] as (typeof doc.results)[number];
+    expect(smtpSeen.length).toBe(before);
+    expect(codes(quiet)).toContain("mta-sts.none");
+    expect(quiet.mtaSts).toMatchObject({ state: "no-policy", smtpProbed: false });
+    const probed = (await checkJson([...common, "--smtp"])).doc.results[0] as (typeof doc.results)[number];
+    expect(smtpSeen.length).toBe(before + 1);
+    expect(codes(probed)).toContain("smtp.tls-ok");
+    expect(probed.mtaSts!.summary).toMatch(/^MTA-STS: not published\. Every MX host passes the STARTTLS checks, so a policy in testing mode can be published now\./);
   });
 
   test("human output prints the MTA-STS verdict line", async () => {
