@@ -1,6 +1,7 @@
 /** Arguments shared by the component tests: a complete, compliant mail domain. */
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
-import { Alignment, DkimAlgorithm, DmarcPolicy, MailDomainArgs, MtaStsMode, SpfAll } from "../../components";
+import { Alignment, DkimAlgorithm, DmarcPolicy, MailDomain, MailDomainArgs, MailDomainArgsError, MtaStsMode, SpfAll } from "../../components";
+import { runProgram } from "../support/pulumi";
 import { DNS_RECORD_TYPES } from "../../components/providers/formats";
 
 export const CLOUDFLARE_DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -47,4 +48,24 @@ export function pOf(publicKeyPem: string): string {
   const key = createPublicKey(publicKeyPem);
   const der = key.export({ type: "spki", format: "der" });
   return key.asymmetricKeyType === "ed25519" ? der.subarray(12).toString("base64") : der.toString("base64");
+}
+
+/**
+ * Construct a MailDomain that must be refused: asserts a MailDomainArgsError naming `field` and that nothing was
+ * registered, and returns the error for further checks.
+ */
+export async function expectRefused(args: MailDomainArgs, field: string): Promise<MailDomainArgsError> {
+  let thrown: unknown;
+  const run = await runProgram(() => {
+    try {
+      new MailDomain("bad", args);
+    } catch (e) {
+      thrown = e;
+    }
+  });
+  expect(thrown).toBeInstanceOf(MailDomainArgsError);
+  const error = thrown as MailDomainArgsError;
+  expect(error.diagnostics.map((d) => d.field)).toContain(field);
+  expect(run.engine.resources).toEqual([]);
+  return error;
 }
