@@ -16,10 +16,7 @@
  * max_age expires), and a cached old file served under a new id would be kept by senders for max_age.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as acm from "@pulumi/aws/acm";
-import * as cloudfront from "@pulumi/aws/cloudfront";
-import * as route53 from "@pulumi/aws/route53";
-import * as s3 from "@pulumi/aws/s3";
+import { providerPackages } from "../providers/packages";
 import { AwsMtaStsHostingArgs } from "./args";
 import { CLOUDFRONT_FUNCTION_RUNTIME, CLOUDFRONT_VIEWER_REQUEST_CODE } from "./cloudfront-function";
 import { POLICY_PATH } from "./worker-script";
@@ -32,6 +29,7 @@ export const CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 const ORIGIN_ID = "mta-sts-policy";
 
 export function hostOnAws(args: AwsMtaStsHostingArgs, ctx: HostingContext): HostedPolicy {
+  const [acm, cloudfront, route53, s3] = [providerPackages.acm(), providerPackages.cloudfront(), providerPackages.route53(), providerPackages.s3()];
   const opts = { parent: ctx.parent };
   const n = (suffix: string) => `${ctx.baseName}-mta-sts-${suffix}`;
 

@@ -5,13 +5,14 @@
  * to take over an existing record).
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as cloudflare from "@pulumi/cloudflare";
+import { providerPackages } from "../providers/packages";
 import { CloudflareMtaStsHostingArgs } from "./args";
 import { defaultWorkerName } from "./names";
 import { mtaStsWorkerScript, WORKER_COMPATIBILITY_DATE, WORKER_MAIN_MODULE } from "./worker-script";
 import { HostingContext, HostedPolicy } from "./types";
 
 export function hostOnCloudflare(args: CloudflareMtaStsHostingArgs, ctx: HostingContext): HostedPolicy {
+  const cloudflare = providerPackages.cloudflare();
   const scriptName = args.scriptName ?? defaultWorkerName(ctx.domain);
   const script = new cloudflare.WorkersScript(
     `${ctx.baseName}-mta-sts-worker`,

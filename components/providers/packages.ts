@@ -10,6 +10,9 @@
 import type * as CloudflareSdk from "@pulumi/cloudflare";
 import type * as Route53Sdk from "@pulumi/aws/route53";
 import type * as SesV2Sdk from "@pulumi/aws/sesv2";
+import type * as AcmSdk from "@pulumi/aws/acm";
+import type * as CloudFrontSdk from "@pulumi/aws/cloudfront";
+import type * as S3Sdk from "@pulumi/aws/s3";
 
 /** A provider SDK that is not installed: a set-up mistake, printed without a stack trace. */
 export class MissingProviderPackageError extends Error {
@@ -37,10 +40,20 @@ export const providerPackages = {
   cloudflare: (): typeof CloudflareSdk => require("@pulumi/cloudflare"),
   route53: (): typeof Route53Sdk => require("@pulumi/aws/route53"),
   sesv2: (): typeof SesV2Sdk => require("@pulumi/aws/sesv2"),
+  acm: (): typeof AcmSdk => require("@pulumi/aws/acm"),
+  cloudfront: (): typeof CloudFrontSdk => require("@pulumi/aws/cloudfront"),
+  s3: (): typeof S3Sdk => require("@pulumi/aws/s3"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const PACKAGE_OF: Record<keyof typeof providerPackages, string> = { cloudflare: "@pulumi/cloudflare", route53: "@pulumi/aws", sesv2: "@pulumi/aws" };
+const PACKAGE_OF: Record<keyof typeof providerPackages, string> = {
+  cloudflare: "@pulumi/cloudflare",
+  route53: "@pulumi/aws",
+  sesv2: "@pulumi/aws",
+  acm: "@pulumi/aws",
+  cloudfront: "@pulumi/aws",
+  s3: "@pulumi/aws",
+};
 
 /** Check that an SDK can be loaded, before anything is registered. */
 export function requireProviderPackage(componentName: string, which: keyof typeof providerPackages, usedFor: string): void {
