@@ -9,6 +9,7 @@ import { checkDmarc } from "./dmarc";
 import { ExpectedRecordSet, compareExpected, planSelectors } from "./expect";
 import { checkBimi, checkTlsRpt } from "./extras";
 import { checkMtaSts, MtaStsCheckOptions, MtaStsVerdict } from "./mta-sts";
+import { trustStore } from "./mta-sts/tls-peer";
 import { Finding, dedupeFindings, finding } from "./findings";
 import { checkMx } from "./mx";
 import { checkReverseDns } from "./rdns";
@@ -37,7 +38,8 @@ export interface DomainCheckOptions {
   mtaSts?: MtaStsCheckOptions;
 }
 
-const DEFAULT_MTA_STS: MtaStsCheckOptions = { timeout: 3000, httpsPort: 443, smtpPort: 25, ca: [], smtp: "auto" };
+// `ca` replaces Node's roots when given, so the default must hold them (an empty list would trust nothing).
+const DEFAULT_MTA_STS: MtaStsCheckOptions = { timeout: 3000, httpsPort: 443, smtpPort: 25, ca: trustStore([]), smtp: "auto" };
 
 export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCheckOptions): Promise<DomainResult> {
   const selectors = [...opts.selectors, ...(opts.expected ? planSelectors(opts.expected, domain) : [])];
