@@ -4,7 +4,7 @@
  * the values each kind needs, and no unknown or misspelled keys. Pure: values that are Outputs are accepted as given.
  */
 import { Diagnostic, invalid } from "../records/diagnostics";
-import { editDistance } from "../records/dmarc/model";
+import { editDistance } from "../records/similar";
 import { printable } from "../records/names";
 import { AWS_PRICE_CLASSES, MTA_STS_HOSTING_KEYS, MtaStsHostingArgs } from "./args";
 import { defaultWorkerName, WORKER_NAME } from "./names";

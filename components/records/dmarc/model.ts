@@ -2,6 +2,7 @@
  * The DMARC policy record (RFC 7489 §6.3, RFC 9989), published as TXT at `_dmarc.<domain>`.
  * `v=DMARC1` is implied: every model renders with it first.
  */
+import { closestName } from "../similar";
 import { Diagnostic, dedupeDiagnostics, sameCodeAndField } from "../diagnostics";
 import { Alignment, DmarcPolicy } from "../enums";
 import { Tag } from "../tags";
@@ -63,38 +64,9 @@ export function policyRank(p: DmarcPolicy | undefined): number {
   return p === DmarcPolicy.Reject ? 2 : p === DmarcPolicy.Quarantine ? 1 : 0;
 }
 
-/**
- * Edit distance, for "did you mean" on misspelled tags. Written by hand: a dozen lines, used on
- * names of at most a few characters.
- */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
 /** The known tag closest to a misspelled one, if it is close enough to be a likely typo. */
 export function closestTag(name: string): string | undefined {
   const lower = name.toLowerCase().slice(0, 32);
   if (lower.length < 2) return undefined;
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const t of DMARC_TAGS) {
-    // Ties go to the tag of the closest length ("adkm" → adkim, not aspf).
-    const score = editDistance(lower, t) * 100 + Math.abs(t.length - lower.length);
-    if (score < bestScore) {
-      best = t;
-      bestScore = score;
-    }
-  }
-  const limit = lower.length <= 3 ? 1 : 2;
-  return Math.floor(bestScore / 100) <= limit ? best : undefined;
+  return closestName(lower, DMARC_TAGS, { limit: (n) => (n.length <= 3 ? 1 : 2) });
 }

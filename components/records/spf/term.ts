@@ -12,6 +12,7 @@
  * A modifier is told from a mechanism by the "=" right after its name, before any ":" or "/"
  * (§4.6.1). Written by hand: the grammar is small and every branch needs its own diagnostic.
  */
+import { closestName } from "../similar";
 import { Diagnostic, invalid } from "../diagnostics";
 import { isIPv4, isIPv6 } from "../ip";
 import { checkCharacters, checkDomainSpec, parseMacroString } from "./macro";
@@ -220,23 +221,7 @@ function unknownMechanism(raw: string, nameRaw: string, field: string): Diagnost
 /** The closest mechanism name within a small edit distance, for typos like `inlude` or `ipv4`. */
 function suggest(name: string): SpfMechanismName | undefined {
   if (name.length > 12) return undefined;
-  let best: { m: SpfMechanismName; d: number } | undefined;
-  for (const m of MECHANISM_NAMES) {
-    const d = editDistance(name, m);
-    const limit = m.length <= 3 ? 1 : 2;
-    if (d <= limit && (!best || d < best.d)) best = { m, d };
-  }
-  return best?.m;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
+  return closestName(name, MECHANISM_NAMES, { limit: (_n, m) => (m.length <= 3 ? 1 : 2) }) as SpfMechanismName | undefined;
 }
 
 /**
