@@ -6,6 +6,7 @@ import {
 } from "../../components/records/dkim";
 import { Diagnostic } from "../../components/records/diagnostics";
 import { DkimAlgorithm } from "../../components/records/enums";
+import { ed25519SeedOffCurve } from "../support/keys";
 
 // Real keys, generated once per file (RSA generation is slow). Sizes no generator produces
 // (512, 8192 bits) are built from a random modulus: key import does not check primality.
@@ -32,6 +33,8 @@ const ED_RAW = spki(ed.publicKey).subarray(12).toString("base64");
 const P_PKCS1 = (rsa2048.publicKey.export({ type: "pkcs1", format: "der" }) as Buffer).toString("base64");
 const P_EC = spki(ec.publicKey).toString("base64");
 const PRIVATE_DER = (rsa1024.privateKey.export({ type: "pkcs8", format: "der" }) as Buffer).toString("base64");
+const SEED = ed25519SeedOffCurve().seed.toString("base64");
+const ED_KEY_PAIR = Buffer.concat([(ed.privateKey.export({ type: "pkcs8", format: "der" }) as Buffer).subarray(16), spki(ed.publicKey).subarray(12)]).toString("base64");
 
 // RFC 8463 Appendix A.2, the two example key records (strings joined).
 const RFC8463_ED25519 = "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
@@ -116,6 +119,8 @@ describe("RFC 6376 §3.6.1 / RFC 8301 / RFC 8463: bad key records, one code each
     ["8192-bit RSA key", `v=DKIM1; k=rsa; p=${P8192}`, "dkim.rsa-key-too-long", "warning"],
     ["EC P-256 key", `v=DKIM1; p=${P_EC}`, "dkim.unsupported-key-algorithm"],
     ["a private key published as p=", `v=DKIM1; p=${PRIVATE_DER}`, "dkim.private-key"],
+    ["an Ed25519 private seed published as p= (not a curve point)", `v=DKIM1; k=ed25519; p=${SEED}`, "dkim.private-key"],
+    ["an Ed25519 private seed published as p= without k=", `v=DKIM1; p=${SEED}`, "dkim.private-key"],
     ["PKCS#1 RSAPublicKey (verifiers read SPKI)", `v=DKIM1; p=${P_PKCS1}`, "dkim.pkcs1-key", "warning"],
     ["missing base64 padding", `v=DKIM1; k=ed25519; p=${ED_RAW.replace(/=+$/, "")}`, "dkim.base64-padding", "warning"],
     ["h=sha1 only", `v=DKIM1; h=sha1; p=${P2048}`, "dkim.sha1-only"],
@@ -283,6 +288,11 @@ describe("publicKeyToDkim: whatever a person pastes as the public key", () => {
     ["Ed25519 PEM", ed.privateKey.export({ type: "pkcs8", format: "pem" }) as string],
     ["OpenSSH", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"],
     ["PKCS#8 DER base64", PRIVATE_DER],
+    ["PKCS#1 DER base64", (rsa2048.privateKey.export({ type: "pkcs1", format: "der" }) as Buffer).toString("base64")],
+    ["the first line of a PKCS#8 body (cut short)", PRIVATE_DER.slice(0, 64)],
+    ["an Ed25519 seed (32 bytes off the curve)", SEED],
+    ["an Ed25519 seed in a pasted record", `v=DKIM1; k=ed25519; p=${SEED}`],
+    ["libsodium's 64-byte Ed25519 secret key", ED_KEY_PAIR],
   ])("a private key (%s) is refused, never published", (_name, input) => {
     const k = publicKeyToDkim(input, "dkim[0].publicKey");
     expect(k.p).toBe("");

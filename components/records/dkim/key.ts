@@ -10,6 +10,7 @@
  */
 import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { Diagnostic, invalid, note, risky } from "../diagnostics";
+import { ED25519_SEED, PrivateKeyFinding, isEd25519Point, privateKeyBytes } from "../private-key";
 import { ED25519_SPKI_PREFIX, RFC_KEY_RECORD } from "./model";
 
 export interface DkimKeyInfo {
@@ -138,6 +139,10 @@ function inspectUncached(p: string, keyType: string): KeyInspection {
 }
 
 function inspectRsa(der: Buffer, diagnostics: Diagnostic[]): KeyInspection {
+  if (der.length === 32 && !isEd25519Point(der)) {
+    diagnostics.push(privateKeyPublished(ED25519_SEED));
+    return { diagnostics };
+  }
   if (der.length === 32) {
     diagnostics.push(invalid("dkim.key-type-mismatch", "k", "p= holds 32 bytes, a raw Ed25519 key, but the key type is rsa (k=rsa, or no k=, whose default is rsa): add k=ed25519.", "RFC 8463 §4"));
     return { key: { type: "ed25519", bits: 256 }, diagnostics };
@@ -148,7 +153,7 @@ function inspectRsa(der: Buffer, diagnostics: Diagnostic[]): KeyInspection {
     return { diagnostics };
   }
   if (read.form === "private") {
-    diagnostics.push(privateKeyPublished());
+    diagnostics.push(privateKeyPublished(privateKeyBytes(der)));
     return { diagnostics };
   }
   const type = read.key.asymmetricKeyType;
@@ -171,13 +176,10 @@ function inspectRsa(der: Buffer, diagnostics: Diagnostic[]): KeyInspection {
 
 function inspectEd25519(der: Buffer, diagnostics: Diagnostic[]): KeyInspection {
   if (der.length === 32) {
-    try {
-      createPublicKey({ key: ed25519Spki(der), format: "der", type: "spki" });
-      return { key: { type: "ed25519", bits: 256 }, diagnostics };
-    } catch {
-      diagnostics.push(invalidKey(der.length, "an Ed25519 public key"));
-      return { diagnostics };
-    }
+    // node:crypto takes any 32 bytes as an Ed25519 key; a verifier decodes the point and fails.
+    if (isEd25519Point(der)) return { key: { type: "ed25519", bits: 256 }, diagnostics };
+    diagnostics.push(privateKeyPublished(ED25519_SEED));
+    return { diagnostics };
   }
   const raw = ed25519RawFromSpki(der);
   if (raw) {
@@ -186,7 +188,7 @@ function inspectEd25519(der: Buffer, diagnostics: Diagnostic[]): KeyInspection {
   }
   const read = readPublicKeyDer(der);
   if (read?.form === "private") {
-    diagnostics.push(privateKeyPublished());
+    diagnostics.push(privateKeyPublished(privateKeyBytes(der)));
     return { diagnostics };
   }
   if (read?.key.asymmetricKeyType === "rsa") {
@@ -216,8 +218,8 @@ export function rsaSizeDiagnostics(bits: number, field: string): Diagnostic[] {
   return [];
 }
 
-function privateKeyPublished(): Diagnostic {
-  return invalid("dkim.private-key", "p", "p= holds a PRIVATE key: anyone can now sign mail as this domain. Remove the record at once, generate a new key pair, and publish only the public key (openssl pkey -in private.pem -pubout).", RFC_KEY_RECORD);
+function privateKeyPublished(finding: PrivateKeyFinding | undefined): Diagnostic {
+  return invalid("dkim.private-key", "p", `p= holds a PRIVATE key (${finding?.what ?? "a private key in base64 DER form"}): anyone can now sign mail as this domain. Remove the record at once, generate a new key pair, and publish only the public key (openssl pkey -in private.pem -pubout).`, RFC_KEY_RECORD);
 }
 
 function invalidKey(length: number, what: string): Diagnostic {

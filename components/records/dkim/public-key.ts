@@ -2,11 +2,13 @@
  * Turning what a person pastes as "the public key" into the `p=` value of a DKIM key record:
  * a PEM (`BEGIN PUBLIC KEY` for RSA or Ed25519, `BEGIN RSA PUBLIC KEY`, even a certificate), a bare
  * base64 `p=` value (with whitespace, or in the quoted-split form a hosting panel shows), or a whole
- * `v=DKIM1; k=rsa; p=…` record. A private key pasted by mistake is refused.
+ * `v=DKIM1; k=rsa; p=…` record. A private key pasted by mistake, in any form the core's detector
+ * knows (`../private-key`), is refused.
  */
 import { KeyObject, createPublicKey } from "node:crypto";
 import { Diagnostic, invalid, note } from "../diagnostics";
 import { printable } from "../names";
+import { ED25519_SEED, PrivateKeyFinding, findPrivateKey, isEd25519Point, privateKeyBytes, privateKeyMessage } from "../private-key";
 import { joinTxt, parseTxtRdata } from "../txt";
 import { decodeDkimBase64, ed25519RawFromSpki, ed25519Spki, inspectDkimPublicKey, readPublicKeyDer } from "./key";
 import { RFC_KEY_RECORD, dedupe } from "./model";
@@ -22,14 +24,14 @@ export interface DkimPublicKey {
 }
 
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
-const PRIVATE = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----|PuTTY-User-Key-File/;
 
 export function publicKeyToDkim(input: string, field = "publicKey"): DkimPublicKey {
   if (typeof input !== "string" || input.trim() === "") {
     return fail([invalid("dkim.missing-key", field, `${field} is empty: give the DKIM public key (a "BEGIN PUBLIC KEY" PEM or the base64 p= value).`, RFC_KEY_RECORD)]);
   }
   const text = input.trim();
-  if (PRIVATE.test(text)) return fail([privateKey(field)]);
+  const secret = findPrivateKey(text);
+  if (secret) return fail([privateKey(field, secret)]);
   const pem = PEM.exec(text);
   if (pem) return fromPem(pem[0], pem[1], field);
   if (/-----BEGIN /.test(text)) {
@@ -99,6 +101,7 @@ function fromPem(block: string, label: string, field: string): DkimPublicKey {
 
 function fromDer(der: Buffer, field: string, notes: Diagnostic[]): DkimPublicKey {
   if (der.length === 32) {
+    if (!isEd25519Point(der)) return fail([privateKey(field, ED25519_SEED)]);
     try {
       return fromKey(createPublicKey({ key: ed25519Spki(der), format: "der", type: "spki" }), field, notes);
     } catch {
@@ -106,7 +109,7 @@ function fromDer(der: Buffer, field: string, notes: Diagnostic[]): DkimPublicKey
     }
   }
   const read = readPublicKeyDer(der);
-  if (read?.form === "private") return fail([privateKey(field)]);
+  if (read?.form === "private") return fail([privateKey(field, privateKeyBytes(der) ?? { kind: "der", what: "a private key in base64 DER form" })]);
   if (read) {
     if (read.form === "pkcs1") {
       notes.push(note("dkim.pkcs1-converted", field, `${field} is a PKCS#1 RSAPublicKey; it was converted to the SubjectPublicKeyInfo form DKIM verifiers read.`, RFC_KEY_RECORD));
@@ -137,8 +140,8 @@ function fromKey(key: KeyObject, field: string, notes: Diagnostic[], spkiDer?: B
   return { p, keyType, bits: inspection.key?.bits ?? 0, diagnostics };
 }
 
-function privateKey(field: string): Diagnostic {
-  return invalid("dkim.private-key", field, `${field} is a PRIVATE key. Never publish a private key in DNS or paste it where others can read it (if it was shared, generate a new key pair). Give the public key instead: openssl pkey -in private.pem -pubout.`, RFC_KEY_RECORD);
+function privateKey(field: string, finding: PrivateKeyFinding): Diagnostic {
+  return invalid("dkim.private-key", field, privateKeyMessage(field, finding), RFC_KEY_RECORD);
 }
 
 function fail(diagnostics: Diagnostic[]): DkimPublicKey {
