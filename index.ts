@@ -6,20 +6,17 @@
  *   pulumi up
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MailDomain, MailDomainArgs } from "./components";
+import { MailDomain } from "./components";
 import { stackDomains } from "./components/stack-config";
 
-const entries: MailDomainArgs[] = stackDomains(new pulumi.Config().getObject<unknown>("domains"));
+// Every entry is checked before the first is declared: one bad entry creates nothing at all.
+// Component names come from the domain (or the entry's `name:`), never from the list position.
+const entries = stackDomains(new pulumi.Config().getObject<unknown>("domains"));
 
 /** Per domain: its records, SPF, DMARC and DKIM selectors (private keys stay in the component, secret). */
 export const domains = Object.fromEntries(
-  entries.map((args) => {
-    const mail = new MailDomain(componentNameFor(args.domain), args);
+  entries.map(({ name, args }) => {
+    const mail = new MailDomain(name, args);
     return [args.domain, { zoneId: mail.zoneId, records: mail.records, spf: mail.spfRecord, dmarc: mail.dmarcRecord, dkim: mail.dkim, mtaStsPolicy: mail.mtaStsPolicy }];
   }),
 );
-
-/** Component names derive from the domain, never from the list position: reordering replaces nothing. */
-function componentNameFor(domain: string): string {
-  return domain.toLowerCase().replace(/\.$/, "").replace(/[^a-z0-9-]+/g, "-");
-}

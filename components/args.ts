@@ -1,11 +1,14 @@
 /**
  * `MailDomainArgs`: the mail records of a domain (see `plan/args.ts`) and the DNS manager that
  * serves it. Exactly one of `cloudflare` and `route53` is given.
+ *
+ * `MAIL_DOMAIN_ARGS` is its shape for the shared argument rule (`records/args-schema`), which the
+ * component, the planner and the stack-config reader all apply.
  */
-import { MailDomainMtaStsArgs } from "./hosting/args";
-import { MailRecordsArgs } from "./plan/args";
-import { CloudflareZoneArgs } from "./providers/cloudflare";
-import { Route53ZoneArgs } from "./providers/route53";
+import { ArgFields, objectArg } from "./records/args-schema";
+import { MAIL_DOMAIN_MTA_STS_ARGS, MailDomainMtaStsArgs } from "./hosting/args";
+import { MAIL_RECORDS_ARG_FIELDS, MailRecordsArgs } from "./plan/args";
+import { CLOUDFLARE_ZONE_ARGS, CloudflareZoneArgs, ROUTE53_ZONE_ARGS, Route53ZoneArgs } from "./providers/zone-args";
 
 export interface MailDomainArgs extends MailRecordsArgs {
   /**
@@ -18,3 +21,15 @@ export interface MailDomainArgs extends MailRecordsArgs {
   /** MTA-STS: the `_mta-sts` record, the policy file, and where the file is served (`hosting`, see hosting/args.ts). */
   mtaSts?: MailDomainMtaStsArgs;
 }
+
+export const MAIL_DOMAIN_ARG_FIELDS: ArgFields<MailDomainArgs> = {
+  ...MAIL_RECORDS_ARG_FIELDS,
+  cloudflare: CLOUDFLARE_ZONE_ARGS,
+  route53: ROUTE53_ZONE_ARGS,
+  mtaSts: MAIL_DOMAIN_MTA_STS_ARGS,
+};
+
+export const MAIL_DOMAIN_ARGS = objectArg<MailDomainArgs>(MAIL_DOMAIN_ARG_FIELDS, {
+  example: "{ domain: example.com, cloudflare: {}, mx: [{ host: mx1.example.com, priority: 10 }] }",
+  rfc: "MailDomain arguments",
+});

@@ -1,15 +1,19 @@
 /** The one error a `MailDomain` throws for bad arguments: every problem, with its field and fix. */
 import { Diagnostic } from "./records/diagnostics";
 
+/** Problems listed in the message; all of them stay in `diagnostics`. */
+const MESSAGE_LINES = 100;
+
 export class MailDomainArgsError extends Error {
   constructor(
     readonly componentName: string,
     readonly diagnostics: readonly Diagnostic[],
+    /** What holds the arguments, when it is not one component: `The stack config maildomain:domains`. */
+    subject = `MailDomain "${componentName}"`,
   ) {
-    super(
-      `MailDomain "${componentName}" has ${diagnostics.length} invalid argument${diagnostics.length === 1 ? "" : "s"}; no DNS record was created:\n` +
-        diagnostics.map((d) => `  - ${d.field || "(args)"}: ${d.message} [${d.code}, ${d.rfc}]`).join("\n"),
-    );
+    const shown = diagnostics.slice(0, MESSAGE_LINES).map((d) => `  - ${d.field || "(args)"}: ${d.message} [${d.code}, ${d.rfc}]`);
+    if (diagnostics.length > MESSAGE_LINES) shown.push(`  … and ${diagnostics.length - MESSAGE_LINES} more (the error's diagnostics list them all).`);
+    super(`${subject} has ${diagnostics.length} invalid argument${diagnostics.length === 1 ? "" : "s"}; no DNS record was created:\n${shown.join("\n")}`);
     this.name = "MailDomainArgsError";
   }
 }

@@ -9,8 +9,7 @@ export type { MxHostArgs, SpfArgs, DkimArgs, DmarcArgs, MtaStsArgs, TlsRptArgs, 
 export type { GoogleWorkspaceArgs, Microsoft365Args, AmazonSesArgs, FastmailArgs, ProtonMailArgs, ZohoMailArgs, MailgunArgs } from "./presets/args";
 export { ZohoRegion, MailgunRegion } from "./presets/args";
 export type { MailDomainMtaStsArgs, MtaStsHostingArgs, CloudflareMtaStsHostingArgs, AwsMtaStsHostingArgs } from "./hosting/args";
-export type { CloudflareZoneArgs } from "./providers/cloudflare";
-export type { Route53ZoneArgs } from "./providers/route53";
+export type { CloudflareZoneArgs, Route53ZoneArgs } from "./providers/zone-args";
 export type { DkimSigningConfig } from "./dkim/generated-keys";
 export { MailDomainArgsError, isUserInputError } from "./errors";
 export { SpfAll, DmarcPolicy, Alignment, DkimAlgorithm, MtaStsMode } from "./records/enums";

@@ -10,12 +10,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { MailDomainArgs } from "./args";
 import { DkimSigningConfig, GeneratedKey, generateKey, signingConfig } from "./dkim/generated-keys";
 import { MailDomainArgsError } from "./errors";
-import { hostingKind, hostMtaStsPolicy, HostedPolicy, validateMtaStsHosting } from "./hosting";
-import { mtaStsExternalNote, planMailDomain } from "./plan/plan";
+import { hostingKind, hostMtaStsPolicy, HostedPolicy } from "./hosting";
+import { mtaStsExternalNote } from "./plan/plan";
 import { MailPlan, PlannedRecordSet } from "./plan/model";
 import { formatDiagnostic } from "./records/diagnostics";
 import { fqdn, ownerNames } from "./records/names";
-import { chooseZone, createAdapter, ZoneChoice } from "./providers/select";
+import { preflight } from "./preflight";
+import { createAdapter } from "./providers/select";
+import { ZoneChoice } from "./providers/zone-choice";
 import { RecordSetInput } from "./providers/types";
 import { requireProviderPackage } from "./providers/packages";
 import { sesIdentityRecords } from "./providers/ses-identity";
@@ -119,15 +121,12 @@ export class MailDomain extends pulumi.ComponentResource {
 }
 
 function planOrThrow(name: string, args: MailDomainArgs): { plan: MailPlan; zone: ZoneChoice } {
-  const plan = planMailDomain(args ?? ({} as MailDomainArgs));
-  const chosen = chooseZone(args ?? ({} as MailDomainArgs), plan.domain);
-  const hosting = args?.mtaSts && chosen.zone ? validateMtaStsHosting(args.mtaSts.hosting, chosen.zone.kind, plan.domain) : [];
-  const errors = [...chosen.diagnostics, ...plan.errors, ...hosting];
-  if (errors.length || !chosen.zone) throw new MailDomainArgsError(name, errors);
-  if (chosen.zone.kind === "cloudflare") requireProviderPackage(name, "cloudflare", "records on Cloudflare");
+  const { plan, zone, errors } = preflight(args);
+  if (errors.length || !zone) throw new MailDomainArgsError(name, errors);
+  if (zone.kind === "cloudflare") requireProviderPackage(name, "cloudflare", "records on Cloudflare");
   else requireProviderPackage(name, "route53", "records on Route 53");
   if (args.amazonSes?.createIdentity) requireProviderPackage(name, "sesv2", "an Amazon SES identity (amazonSes.createIdentity)");
-  return { plan, zone: chosen.zone };
+  return { plan, zone };
 }
 
 function toRecordSetInput(set: PlannedRecordSet, keys: Map<string, GeneratedKey>): RecordSetInput {

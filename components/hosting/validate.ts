@@ -1,12 +1,13 @@
 /**
  * Checking `mtaSts.hosting` before anything is registered: one kind of hosting, the one that fits the DNS manager
  * (a Worker custom domain lives in a Cloudflare zone; the ACM validation and alias records in the Route 53 zone),
- * the values each kind needs, and no unknown or misspelled keys. Pure: values that are Outputs are accepted as given.
+ * the values each kind needs, and no unknown or misspelled keys (the shared argument rule, with the schemas of
+ * `args.ts`). Pure: values that are Outputs are accepted as given.
  */
+import { ObjectArg, unknownKeys as unknownArgs } from "../records/args-schema";
 import { Diagnostic, invalid } from "../records/diagnostics";
-import { editDistance } from "../records/similar";
 import { printable } from "../records/names";
-import { AWS_PRICE_CLASSES, MTA_STS_HOSTING_KEYS, MtaStsHostingArgs } from "./args";
+import { AWS_MTA_STS_HOSTING_ARGS, AWS_PRICE_CLASSES, CLOUDFLARE_MTA_STS_HOSTING_ARGS, MTA_STS_HOSTING_ARGS, MtaStsHostingArgs } from "./args";
 import { defaultWorkerName, WORKER_NAME } from "./names";
 
 const RFC = "RFC 8461 §3.3";
@@ -24,14 +25,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function unknownKeys(value: Record<string, unknown>, path: keyof typeof MTA_STS_HOSTING_KEYS): Diagnostic[] {
-  const known: readonly string[] = MTA_STS_HOSTING_KEYS[path];
-  return Object.keys(value)
-    .filter((k) => !known.includes(k) && value[k] !== undefined)
-    .map((k) => {
-      const close = known.find((n) => editDistance(n.toLowerCase(), k.toLowerCase()) <= 2);
-      return invalid("mta-sts.hosting-unknown-argument", `${path}.${k}`, `${path}.${k} is not an argument${close ? `: did you mean ${close}?` : `; the arguments are ${known.join(", ")}.`}`, RFC);
-    });
+const SCHEMAS: Record<string, ObjectArg> = {
+  "mtaSts.hosting": MTA_STS_HOSTING_ARGS,
+  "mtaSts.hosting.cloudflare": CLOUDFLARE_MTA_STS_HOSTING_ARGS,
+  "mtaSts.hosting.aws": AWS_MTA_STS_HOSTING_ARGS,
+};
+
+function unknownKeys(value: Record<string, unknown>, path: keyof typeof SCHEMAS): Diagnostic[] {
+  return unknownArgs(value, SCHEMAS[path], path);
 }
 
 /**

@@ -3,8 +3,15 @@
  * component, the offline plan command, the importer and the benchmarks share it. Every rule it
  * applies lives in `components/records/`; this module only composes them, merges the presets and
  * checks what spans several records (parked domains, one SPF record per name, CNAME exclusivity).
+ *
+ * The shape of the arguments comes first (`checkArgs` against `MAIL_DOMAIN_ARGS`: unknown keys,
+ * types, sizes, private keys); a part whose shape is wrong is left out of everything after, so each
+ * mistake is told once, in the words of the rule it breaks, and nothing reads a value of the wrong
+ * type.
  */
 import { createHash } from "node:crypto";
+import { MAIL_DOMAIN_ARGS } from "../args";
+import { checkArgs } from "../records/args-schema";
 import { Diagnostic, invalid } from "../records/diagnostics";
 import { Alignment, DkimAlgorithm, DmarcPolicy, SpfAll } from "../records/enums";
 import { normalizeName, ownerNames } from "../records/names";
@@ -29,9 +36,13 @@ export interface PlanOptions {
 }
 
 /** Plan a mail domain. Never throws on user input: problems come back as `errors`. */
-export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {}): MailPlan {
+export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}): MailPlan {
   const b = new PlanBuilder(options.fieldPrefix);
-  const domainName = normalizeName(args?.domain ?? "", "domain", { hostname: true });
+  const shape = checkArgs(given, MAIL_DOMAIN_ARGS, "");
+  b.add(shape);
+  const args = withoutBrokenParts(given, shape);
+  if (!args) return b.result("");
+  const domainName = normalizeName(args.domain ?? "", "domain", { hostname: true });
   b.add(domainName.diagnostics);
   const domain = domainName.name;
   // Every record's name derives from the domain: without a valid one there is nothing to check.
@@ -52,7 +63,9 @@ export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {})
   // MX ---------------------------------------------------------------------------------------
   const mxArgs = mergeMx(args, presets, b);
   b.add(validateMxArgs({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked }, "mx"));
-  const mx = buildMx({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked });
+  // Invalid MX arguments build nothing, and MTA-STS (which reads the MX hosts) is not judged on them.
+  const mxBroken = b.hasErrorsUnder("mx") || b.hasErrorsUnder("nullMx");
+  const mx = mxBroken ? [] : buildMx({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked });
   if (mx.length) {
     b.set("mx", "mx", domain, "MX", ttl, `MX for ${domain}`, mx.map((r) => ({ id: mxValueId(r.exchange), content: r.exchange, priority: r.priority })));
   }
@@ -122,7 +135,7 @@ export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {})
 
   // MTA-STS, TLS-RPT, BIMI -----------------------------------------------------------------------
   let mtaStsPolicy: string | undefined;
-  if (args.mtaSts) {
+  if (args.mtaSts && !mxBroken) {
     // "." among the hosts (a null MX) is how the validator learns the domain receives no mail.
     b.add(validateMtaStsArgs(args.mtaSts, mx.map((r) => r.exchange), "mtaSts"));
     if (!b.hasErrorsUnder("mtaSts")) {
@@ -163,6 +176,30 @@ export function planMailDomain(args: MailRecordsArgs, options: PlanOptions = {})
 /** The note for a policy the user serves (`mtaSts.hosting` external or absent); hosted policies replace it. */
 export function mtaStsExternalNote(domain: string): string {
   return `${domain}: serve the MTA-STS policy at https://${ownerNames.mtaStsPolicyHost(domain)}/.well-known/mta-sts.txt (output mtaStsPolicy) with a valid certificate, or set mtaSts.hosting; senders ignore the TXT record without it (RFC 8461 §3.3).`;
+}
+
+/** Parts of the arguments that other parts read: MTA-STS checks the MX hosts, BIMI the DMARC policy. */
+const RECEIVING = ["mx", "nullMx", "parked", "googleWorkspace", "microsoft365", "fastmail", "protonMail", "zohoMail", "mailgun"];
+const DEPENDENTS: Record<string, string[]> = {
+  ...Object.fromEntries(RECEIVING.map((k) => [k, ["mtaSts"]])),
+  parked: ["mtaSts", "bimi"],
+  dmarc: ["bimi"],
+};
+
+/**
+ * The arguments without the top-level parts whose shape is wrong (and the parts that read them);
+ * undefined when nothing can be planned (the arguments or the domain are not usable).
+ */
+function withoutBrokenParts(args: MailRecordsArgs, shape: readonly Diagnostic[]): MailRecordsArgs | undefined {
+  if (shape.length === 0) return args;
+  const broken = new Set(shape.map((d) => d.field.split(/[.[]/)[0]));
+  if (broken.has("") || broken.has("domain")) return undefined;
+  const usable: Record<string, unknown> = { ...args };
+  for (const key of broken) {
+    delete usable[key];
+    for (const dependent of DEPENDENTS[key] ?? []) delete usable[dependent];
+  }
+  return usable as unknown as MailRecordsArgs;
 }
 
 /** The field of the component args each tag of a built DKIM record comes from. */

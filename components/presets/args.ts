@@ -1,8 +1,14 @@
 /**
  * Arguments of the mail-provider presets. Each preset adds the records its provider publishes in
  * its documentation (cited in each preset's module); tenant-specific values (keys, tokens, tenant
- * names) come from the provider's admin console and are passed here.
+ * names) come from the provider's admin console and are passed here. Each interface has its shape
+ * beside it, for the shared argument rule (`../records/args-schema`).
  */
+import { ArgFields, booleanArg, enumArg, listArg, objectArg, textArg } from "../records/args-schema";
+import { MAX_PUBLIC_KEY_OCTETS } from "../records/dkim";
+
+const PROVIDER_DOCS = "provider documentation";
+const preset = <T>(fields: ArgFields<T>, example: string) => objectArg<T>(fields, { example, rfc: PROVIDER_DOCS });
 
 /** Google Workspace (Gmail). */
 export interface GoogleWorkspaceArgs {
@@ -15,6 +21,11 @@ export interface GoogleWorkspaceArgs {
   /** Publish the five legacy `ASPMX.L.GOOGLE.COM` hosts instead of the single `smtp.google.com`. */
   legacyMx?: boolean;
 }
+
+export const GOOGLE_WORKSPACE_ARGS = preset<GoogleWorkspaceArgs>(
+  { dkimPublicKey: textArg(MAX_PUBLIC_KEY_OCTETS), dkimSelector: textArg(), siteVerification: listArg(textArg()), legacyMx: booleanArg },
+  '{ dkimPublicKey: "v=DKIM1; k=rsa; p=…" }',
+);
 
 /** Microsoft 365 (Exchange Online). */
 export interface Microsoft365Args {
@@ -35,6 +46,11 @@ export interface Microsoft365Args {
   autodiscover?: boolean;
 }
 
+export const MICROSOFT_365_ARGS = preset<Microsoft365Args>(
+  { tenant: textArg(), dkimPartition: textArg(), mxHost: textArg(), verification: textArg(), autodiscover: booleanArg },
+  "{ tenant: contoso }",
+);
+
 /** Amazon SES (sending). */
 export interface AmazonSesArgs {
   /** The SES region, e.g. `eu-west-1`. */
@@ -47,11 +63,18 @@ export interface AmazonSesArgs {
   createIdentity?: boolean;
 }
 
+export const AMAZON_SES_ARGS = preset<AmazonSesArgs>(
+  { region: textArg(), dkimTokens: listArg(textArg(), { maxItems: 3, why: "SES Easy DKIM gives exactly three tokens" }), mailFromSubdomain: textArg(), createIdentity: booleanArg },
+  '{ region: eu-west-1, dkimTokens: ["…", "…", "…"] }',
+);
+
 /** Fastmail (mailboxes and sending). */
 export interface FastmailArgs {
   /** Publish Fastmail's MX hosts (default true); false when Fastmail only sends for the domain. */
   receive?: boolean;
 }
+
+export const FASTMAIL_ARGS = preset<FastmailArgs>({ receive: booleanArg }, "{}");
 
 /** Proton Mail (mailboxes and sending). */
 export interface ProtonMailArgs {
@@ -60,6 +83,11 @@ export interface ProtonMailArgs {
   /** The three DKIM CNAME targets Proton shows (`protonmail.domainkey.<id>.domains.proton.ch`, …). */
   dkimTargets: string[];
 }
+
+export const PROTON_MAIL_ARGS = preset<ProtonMailArgs>(
+  { verification: textArg(), dkimTargets: listArg(textArg(), { maxItems: 3, why: "Proton Mail publishes three DKIM selectors" }) },
+  '{ verification: "protonmail-verification=…", dkimTargets: ["…", "…", "…"] }',
+);
 
 /** Zoho Mail data centre, by the domain suffix of its hosts. */
 export enum ZohoRegion {
@@ -82,6 +110,11 @@ export interface ZohoMailArgs {
   verification?: string;
 }
 
+export const ZOHO_MAIL_ARGS = preset<ZohoMailArgs>(
+  { region: enumArg(ZohoRegion), dkimSelector: textArg(), dkimPublicKey: textArg(MAX_PUBLIC_KEY_OCTETS), verification: textArg() },
+  "{ region: eu }",
+);
+
 /** Mailgun region. */
 export enum MailgunRegion {
   UnitedStates = "us",
@@ -98,3 +131,8 @@ export interface MailgunArgs {
   /** Publish Mailgun's MX hosts so it receives mail for the domain (routes). Default false. */
   receive?: boolean;
 }
+
+export const MAILGUN_ARGS = preset<MailgunArgs>(
+  { dkimSelector: textArg(), dkimPublicKey: textArg(MAX_PUBLIC_KEY_OCTETS), region: enumArg(MailgunRegion), receive: booleanArg },
+  '{ dkimSelector: mx, dkimPublicKey: "k=rsa; p=…" }',
+);

@@ -20,15 +20,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudflareComment, cloudflareTxtContent } from "./formats";
 import { mapInput } from "./inputs";
 import { providerPackages } from "./packages";
+import type { CloudflareZoneArgs } from "./zone-args";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput } from "./types";
 
-export interface CloudflareZoneArgs {
-  /** The zone id. Preferred: no lookup call is made. */
-  zoneId?: pulumi.Input<string>;
-  /** The zone's name, looked up once per program run when no `zoneId` is given. */
-  zoneName?: string;
-}
 
 export function cloudflareAdapter(zone: CloudflareZoneArgs, zoneName: string, parent: pulumi.Resource): DnsAdapter {
   const cloudflare = providerPackages.cloudflare();

@@ -14,17 +14,10 @@ import { fqdn } from "../records/names";
 import { route53MxValue, route53TxtValue } from "./formats";
 import { mapInput } from "./inputs";
 import { providerPackages } from "./packages";
+import type { Route53ZoneArgs } from "./zone-args";
 import { lookupZoneOnce } from "./zone-lookup";
 import { AdapterContext, DnsAdapter, RecordSetInput, RecordValueInput } from "./types";
 
-export interface Route53ZoneArgs {
-  /** The hosted zone id. Preferred: no lookup call is made. */
-  zoneId?: pulumi.Input<string>;
-  /** The hosted zone's name, looked up once per program run when no `zoneId` is given. */
-  zoneName?: string;
-  /** Take over record sets that already exist (UPSERT instead of CREATE). Default false. */
-  allowOverwrite?: boolean;
-}
 
 function route53Value(type: RecordSetInput["type"], v: RecordValueInput): pulumi.Input<string> {
   switch (type) {

@@ -13,6 +13,7 @@
  * Receivers also require the domain's DMARC policy at enforcement (§7.1): see
  * `checkBimiDmarcRequirement`.
  */
+import { objectArg, textArg } from "./args-schema";
 import { Diagnostic, Parsed, invalid, note, risky, dedupeDiagnostics } from "./diagnostics";
 import { printable, validateSelector } from "./names";
 import { duplicateTagNames, parseTagList, checkVersionTag } from "./tags";
@@ -47,6 +48,16 @@ export interface BimiArgs {
   authorityUrl?: string;
   selector?: string;
 }
+
+/** The shape of `BimiArgs`, for the shared argument rule (`./args-schema`). */
+export const BIMI_ARGS = objectArg<BimiArgs>(
+  { logoUrl: textArg(), authorityUrl: textArg(), selector: textArg() },
+  {
+    example: '{ logoUrl: "https://example.com/bimi/logo.svg" }',
+    rfc: RFC_RECORD,
+    fromString: (text, key) => (/^\s*https:/i.test(text) ? `Write ${key}: { logoUrl: ${JSON.stringify(text.trim().slice(0, 80))} }.` : undefined),
+  },
+);
 
 /** `v=BIMI1; l=<logo>[; a=<evidence>][; lps=…][; avp=…]`. */
 export function renderBimi(r: BimiRecord): string {

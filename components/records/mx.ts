@@ -7,6 +7,7 @@
  * RFC 5321 §5.1 then delivers to the domain's own address (implicit MX), which the live checker
  * examines.
  */
+import { listArg, numberArg, objectArg, textArg } from "./args-schema";
 import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "./diagnostics";
 import { fqdn, normalizeName, printable } from "./names";
 
@@ -41,6 +42,23 @@ export interface MxArgs {
 }
 
 const MAX_PRIORITY = 65535;
+
+/** The shape of one MX host, for the shared argument rule (`./args-schema`). */
+export const MX_HOST_ARGS = objectArg<MxHostArgs>(
+  { host: textArg(), priority: numberArg("a whole number from 0 to 65535") },
+  { example: '{ host: "mx1.example.com", priority: 10 }', rfc: "RFC 1035 §3.3.9" },
+);
+
+/** The `mx` list. Senders try the hosts in preference order and give up after a few (RFC 5321 §5.1). */
+export const MX_LIST_ARGS = listArg(MX_HOST_ARGS, {
+  maxItems: 50,
+  why: "senders try only the first few hosts",
+  fromString: (text, key) => {
+    const m = /^\s*(\d{1,5})\s+(\S+?)\.?\s*$/.exec(text);
+    const host = m ? m[2] : text.trim().replace(/\.$/, "");
+    return `Give it as a list of hosts: ${key}: [{ host: ${JSON.stringify(host.slice(0, 60))}, priority: ${m ? m[1] : 10} }].`;
+  },
+});
 
 /** `10 mx1.example.com.` (trailing dot); the null MX renders as `0 .`. */
 export function renderMx(r: MxRecord): string {

@@ -69,7 +69,7 @@ export const ED25519_SEED: PrivateKeyFinding = { kind: "ed25519-seed", what: "32
 export function privateKeyBytes(der: Buffer): PrivateKeyFinding | undefined {
   if (der.length === 64 && isEd25519KeyPair(der)) return { kind: "ed25519-key-pair", what: "an Ed25519 private key (the 64-byte seed and public key of libsodium and rspamd)" };
   const form = privateDerForm(der);
-  return form ? { kind: "der", what: `a ${form} private key in base64 DER form` } : undefined;
+  return form ? { kind: "der", what: `a private key in base64 DER form: ${form}` } : undefined;
 }
 
 /**
@@ -91,13 +91,16 @@ function privateDerForm(der: Buffer): string | undefined {
   for (const type of ["pkcs8", "pkcs1", "sec1"] as const) {
     try {
       const key = createPrivateKey({ key: der, format: "der", type });
-      return `${(key.asymmetricKeyType ?? "").toUpperCase() || "key"} (${type.toUpperCase()})`;
+      return `${KEY_TYPES[key.asymmetricKeyType ?? ""] ?? "a"} key, ${FORMS[type]}`;
     } catch {
       // not this form, or cut short
     }
   }
-  return next === 0x30 ? "PKCS#8 (cut short)" : next === 0x02 ? "PKCS#1 RSA (cut short)" : "SEC1 EC (cut short)";
+  return next === 0x30 ? "PKCS#8, cut short" : next === 0x02 ? "an RSA key, PKCS#1, cut short" : "an EC key, SEC1, cut short";
 }
+
+const KEY_TYPES: Record<string, string> = { rsa: "an RSA", ec: "an EC", ed25519: "an Ed25519", ed448: "an Ed448", dsa: "a DSA", x25519: "an X25519" };
+const FORMS = { pkcs8: "PKCS#8", pkcs1: "PKCS#1", sec1: "SEC1" } as const;
 
 /** libsodium's 64-byte secret key: a seed whose public key is the other half. */
 function isEd25519KeyPair(bytes: Buffer): boolean {

@@ -11,6 +11,7 @@
  * A record that is not syntactically valid means "no TLS-RPT" to senders, so grammar deviations
  * are errors.
  */
+import { listArg, objectArg, textArg } from "./args-schema";
 import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "./diagnostics";
 import { printable } from "./names";
 import { Tag, duplicateTagNames, parseTagList, checkVersionTag } from "./tags";
@@ -33,6 +34,16 @@ export interface TlsRptRecord {
 export interface TlsRptArgs {
   rua: string[];
 }
+
+/** The shape of `TlsRptArgs`, for the shared argument rule (`./args-schema`). */
+export const TLS_RPT_ARGS = objectArg<TlsRptArgs>(
+  { rua: listArg(textArg(), { maxItems: 10, why: "reports go to every address listed; a few are plenty" }) },
+  {
+    example: '{ rua: ["mailto:tls-reports@example.com"] }',
+    rfc: RFC,
+    fromString: (text, key) => (/^\s*(?:mailto|https):/i.test(text) ? `Write ${key}: { rua: [${JSON.stringify(text.trim().slice(0, 80))}] }.` : undefined),
+  },
+);
 
 /** `v=TLSRPTv1; rua=<uri>[,<uri>]` followed by any extension tags. */
 /** Record selection (RFC 8460 §3): senders keep only TXT values that begin with "v=TLSRPTv1". */

@@ -38,7 +38,7 @@ const keyOf = (file: string, selector: string): string => {
 
 function yamlDomains(output: string): MailDomainArgs[] {
   const doc = parseYaml(output) as { config: Record<string, unknown> };
-  return stackDomains<MailDomainArgs>(doc.config["maildomain:domains"]);
+  return stackDomains(doc.config["maildomain:domains"]).map((d) => d.args);
 }
 
 const at = (findings: ImportFinding[], code: string) => findings.filter((f) => f.code === code).map((f) => f.line);

@@ -6,12 +6,16 @@ import { MailDomain, MailDomainArgs, MailDomainArgsError } from "../../component
 import { runProgram } from "../support/pulumi";
 import { expectRefused, panelKey } from "./fixtures";
 import { generateKeyPairSync } from "node:crypto";
+import { ed25519SeedOffCurve } from "../support/keys";
 
 const weakKey = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 const base: MailDomainArgs = { domain: "example.com", cloudflare: {}, mx: [{ host: "mx.example.com", priority: 10 }] };
 const cf = (extra: Partial<MailDomainArgs>): MailDomainArgs => ({ ...base, ...extra });
 // YAML gives plain strings and numbers where TypeScript would check enums and types.
 const any = (v: unknown) => v as never;
+const ed = generateKeyPairSync("ed25519").privateKey;
+const edPrivateDer = ed.export({ type: "pkcs8", format: "der" }).toString("base64");
+const seed = ed25519SeedOffCurve().seed.toString("base64");
 
 const cases: [string, MailDomainArgs, string, RegExp?][] = [
   ["both DNS managers", { ...base, route53: {} }, "cloudflare/route53"],
@@ -58,6 +62,22 @@ const cases: [string, MailDomainArgs, string, RegExp?][] = [
   ["two mailbox providers", cf({ mx: undefined, googleWorkspace: {}, fastmail: {} }), "googleWorkspace, fastmail"],
   ["a Microsoft 365 tenant with a dot", cf({ mx: undefined, microsoft365: { tenant: "contoso.onmicrosoft.com" } }), "microsoft365.tenant"],
   ["an SES region that does not exist", cf({ amazonSes: { region: "europe", dkimTokens: [] } }), "amazonSes.region"],
+  // Misspelled and unknown arguments (issue 9)
+  ["a misspelled spf", { ...base, ...({ spff: { mx: true } } as object) }, "spff", /unknown argument; did you mean `spf`\?/],
+  ["a misspelled zoneName", { ...base, cloudflare: any({ zonename: "example.com" }) }, "cloudflare.zonename", /did you mean `zoneName`/],
+  ["a misspelled DKIM key argument", cf({ dkim: [any({ selector: "s1", publickey: panelKey.publicKeyPem })] }), "dkim[0].publickey", /did you mean `publicKey`/],
+  ["a DMARC tag name as argument", cf({ dmarc: any({ policy: "reject", pct: 100 }) }), "dmarc.pct", /did you mean `percent`/],
+  ["a misspelled preset argument", cf({ mx: undefined, googleWorkspace: any({ siteVerfication: [] }) }), "googleWorkspace.siteVerfication", /did you mean `siteVerification`/],
+  ["spf as its record text", cf({ spf: any("v=spf1 mx -all") }), "spf", /write spf: \{ mx: true, all: "-all" \}/],
+  // Wrong types and sizes (issue 10)
+  ["extraTxt as a string", cf({ extraTxt: any("MS=ms12345678") }), "extraTxt", /Write it as a list: extraTxt: \["MS=ms12345678"\]/],
+  ["parked as a string", cf({ mx: undefined, parked: any("yes") }), "parked", /must be true or false/],
+  ["a private key as extraTxt", cf({ extraTxt: [edPrivateDer] }), "extraTxt[0]", /PRIVATE key/],
+  ["an Ed25519 private seed as publicKey", cf({ dkim: [{ selector: "ed", publicKey: seed }] }), "dkim[0].publicKey", /PRIVATE key/],
+  ["a private key as a preset's DKIM key", cf({ mx: undefined, zohoMail: { dkimSelector: "zm", dkimPublicKey: panelKey.privateKeyPem } }), "zohoMail.dkimPublicKey", /PRIVATE key/],
+  ["10,000 MX hosts", cf({ mx: Array.from({ length: 10_000 }, (_, i) => ({ host: `mx${i}.example.com`, priority: 10 })) }), "mx", /at most 50/],
+  ["a 70,000-character TXT value", cf({ extraTxt: ["x".repeat(70_000)] }), "extraTxt[0]", /at most 2048/],
+  ["a 2.6 MB DMARC record", cf({ dmarc: { policy: any("reject"), rua: [`mailto:${"d".repeat(2_600_000)}@example.com`] } }), "dmarc.rua[0]", /at most 1024/],
 ];
 
 describe("bad MailDomain arguments throw one error naming the field, and register nothing", () => {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { runProgram, valueOf } from "../support/pulumi";
 import { stackDomains } from "../../components/stack-config";
+import { MailDomain, MailDomainArgsError } from "../../components";
 
 const root = path.join(__dirname, "..", "..");
 const exampleConfig = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
@@ -43,10 +44,42 @@ describe("stack config errors are user errors with a clear message", () => {
   test.each([
     [undefined, /is not set/],
     [{ domain: "example.com" }, /must be a list/],
-    [["example.com"], /entry 0 must be a mapping/],
-    [[{ cloudflare: {} }], /entry 0 has no "domain:"/],
-    [[{ domain: "example.com" }, { domain: "Example.com." }], /appears twice/],
+    [["example.com"], /domains\[0\]: must be an object/],
+    [[{ cloudflare: {} }], /domains\[0\]\.domain: domain is empty/],
+    [[{ domain: "example.com", cloudflare: {} }, { domain: "Example.com.", cloudflare: {} }], /domains\[1\]\.domain: Example\.com\. appears twice \(also domains\[0\]\)/],
   ])("%j", (value, message) => {
     expect(() => stackDomains(value)).toThrow(message);
+  });
+});
+
+describe("every entry is checked before any is declared", () => {
+  const entry = (domain: string, extra: Record<string, unknown> = {}) => ({ domain, cloudflare: {}, mx: [{ host: `mx.${domain}`, priority: 10 }], ...extra });
+
+  /** What index.ts does with the config (the module itself runs once per test file: see runStack). */
+  async function stackProgram(domains: unknown[]) {
+    let thrown: unknown;
+    const run = await runProgram(() => {
+      try {
+        for (const { name, args } of stackDomains(domains)) new MailDomain(name, args);
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    return { run, error: thrown as MailDomainArgsError };
+  }
+
+  test("a typo in the third entry creates nothing for the first two: one MailDomainArgsError naming key, path and nearest key", async () => {
+    const { run, error } = await stackProgram([entry("example.com"), entry("example.net"), entry("example.org", { spff: { mx: true } })]);
+    expect(error).toBeInstanceOf(MailDomainArgsError);
+    expect(error.diagnostics.map((d) => [d.code, d.field])).toEqual([["args.unknown", "domains[2].spff"]]);
+    expect(error.message).toContain("- domains[2].spff: unknown argument; did you mean `spf`?");
+    expect(error.message).toMatch(/no DNS record was created/);
+    expect(run.engine.resources).toEqual([]);
+  });
+
+  test("the problems of all entries come together", () => {
+    expect(() => stackDomains([entry("example.com", { ttl: "1h" }), entry("example.net", { cloudflare: { zonename: "example.net" } })])).toThrow(
+      expect.objectContaining({ diagnostics: [expect.objectContaining({ field: "domains[0].ttl" }), expect.objectContaining({ field: "domains[1].cloudflare.zonename" })] }),
+    );
   });
 });

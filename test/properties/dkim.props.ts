@@ -24,7 +24,7 @@ const FRAGMENTS = [
   "-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PUBLIC KEY-----",
 ];
 
-const wellFormedAll = (ds: readonly Diagnostic[]): boolean => wellFormed(ds, ["dkim", "txt", "name"]);
+const wellFormedAll = (ds: readonly Diagnostic[]): boolean => wellFormed(ds, ["dkim", "txt", "name", "args"]);
 
 const arbitraryText = fc.oneof(recordishString(FRAGMENTS), fc.string(), fc.string({ unit: "binary" }));
 

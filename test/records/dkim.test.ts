@@ -375,7 +375,7 @@ describe("validateDkimArgs: field paths (dkim[i].…)", () => {
     ["garbage publicKey", [{ selector: "a", publicKey: "abc" }], "dkim.invalid-key", "dkim[0].publicKey"],
     ["publicKey not a string", [{ selector: "a", publicKey: 42 }], "dkim.invalid-arguments", "dkim[0].publicKey"],
     ["algorithm ed25519 with an RSA key", [{ selector: "a", algorithm: "ed25519", publicKey: key }], "dkim.algorithm-mismatch", "dkim[0].algorithm"],
-    ["misspelled argument", [{ selector: "a", publickey: key }], "dkim.unknown-argument", "dkim[0].publickey"],
+    ["misspelled argument", [{ selector: "a", publickey: key }], "args.unknown", "dkim[0].publickey"],
     ["testing as a string", [{ selector: "a", testing: "yes" }], "dkim.invalid-arguments", "dkim[0].testing"],
     ["not a list", { selector: "a" }, "dkim.invalid-arguments", "dkim"],
     ["entry not an object", ["mail"], "dkim.invalid-arguments", "dkim[0]"],

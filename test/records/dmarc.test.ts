@@ -255,7 +255,7 @@ describe("validateDmarcArgs and buildDmarc: field paths (dmarc.…)", () => {
     ["reportFormat iodef", { policy: "reject", reportFormat: "iodef" }, "dmarc.invalid-rf", "dmarc.reportFormat"],
     ["reportInterval negative", { policy: "reject", reportInterval: -1 }, "dmarc.invalid-ri", "dmarc.reportInterval"],
     ["testing as a string", { policy: "reject", testing: "yes" }, "dmarc.invalid-t", "dmarc.testing"],
-    ["a tag name as argument", { policy: "reject", pct: 50 }, "dmarc.unknown-argument", "dmarc.pct"],
+    ["a tag name as argument", { policy: "reject", pct: 50 }, "args.unknown", "dmarc.pct"],
     ["not an object", "v=DMARC1; p=reject", "dmarc.invalid-arguments", "dmarc"],
   ];
   test.each(table)("%s", (_name, args, code, field) => {
@@ -266,7 +266,7 @@ describe("validateDmarcArgs and buildDmarc: field paths (dmarc.…)", () => {
   test("hints: enum key names and tag names", () => {
     expect(find(validateDmarcArgs({ policy: "Reject" }), "dmarc.invalid-policy")?.message).toContain('Write "reject"');
     expect(find(validateDmarcArgs({ policy: "reject", dkimAlignment: "strict" }), "dmarc.invalid-alignment")?.message).toContain('Write "s"');
-    expect(find(validateDmarcArgs({ policy: "reject", pct: 50 }), "dmarc.unknown-argument")?.message).toContain("percent");
+    expect(find(validateDmarcArgs({ policy: "reject", pct: 50 }), "args.unknown")?.message).toContain("`percent`");
   });
   test("with no error, the record's warnings come back with argument paths", () => {
     const ds = validateDmarcArgs({ policy: "none", percent: 50, rua: ["mailto:a@example.com"], subdomainPolicy: "none" });

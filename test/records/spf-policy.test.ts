@@ -58,7 +58,7 @@ describe("validateSpfPolicy: argument errors name their field", () => {
     [{ a: "yes" }, "spf.arg-type", "spf.a"],
     [{ include: "_spf.google.com" }, "spf.arg-type", "spf.include"],
     [{ ip4: [192] }, "spf.arg-type", "spf.ip4[0]"],
-    [{ includes: ["_spf.google.com"] }, "spf.arg-unknown", "spf.includes"],
+    [{ includes: ["_spf.google.com"] }, "args.unknown", "spf.includes"],
     [{ all: SpfAll.Pass }, "spf.pass-all", "spf.all"],
     [{ ip4: ["0.0.0.0/0"] }, "spf.open-network", "spf.ip4[0]"],
   ])("%j → %s at %s", (policy, code, field) => {

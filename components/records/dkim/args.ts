@@ -5,6 +5,7 @@
  * Arguments arrive from TypeScript, but also from YAML and other languages as plain values, so the
  * validator checks types and enum values at run time.
  */
+import { booleanArg, enumArg, listArg, objectArg, textArg, unknownKeys } from "../args-schema";
 import { Diagnostic, Parsed, invalid, risky } from "../diagnostics";
 import { DkimAlgorithm } from "../enums";
 import { normalizeName, printable, validateSelector } from "../names";
@@ -27,9 +28,32 @@ export interface DkimArgs {
   testing?: boolean;
 }
 
-const ARG_NAMES = ["selector", "algorithm", "publicKey", "cnameTarget", "revoked", "testing"] as const;
 const ALGORITHMS = Object.values(DkimAlgorithm) as string[];
 const RFC_ARGS = "RFC 6376 §3.6.1";
+/** A PEM of an RSA 16384-bit key has about 2,900 characters, a certificate more. */
+export const MAX_PUBLIC_KEY_OCTETS = 8192;
+
+/** The shape of one `DkimArgs` entry, for the shared argument rule (`../args-schema`). */
+export const DKIM_ARGS = objectArg<DkimArgs>(
+  {
+    selector: textArg(),
+    algorithm: enumArg(DkimAlgorithm),
+    publicKey: textArg(MAX_PUBLIC_KEY_OCTETS),
+    cnameTarget: textArg(),
+    revoked: booleanArg,
+    testing: booleanArg,
+  },
+  { example: '{ selector: "mail" }', rfc: RFC_ARGS },
+);
+
+/** The `dkim` list: one entry per selector. */
+export const DKIM_LIST_ARGS = listArg(DKIM_ARGS, {
+  why: "a domain publishes a few selectors: its own keys being rotated and one set per sending provider",
+  fromString: (text, key) =>
+    /^\s*(?:-----BEGIN|v=DKIM1|p=|MII)/i.test(text)
+      ? `Give it as a list of selectors, each with its key: ${key}: [{ selector: "mail", publicKey: "…" }].`
+      : `Give it as a list of selectors: ${key}: [{ selector: ${JSON.stringify(text.slice(0, 40))} }].`,
+});
 
 /** Validate the list of DKIM entries; every diagnostic's field is a path such as `dkim[0].selector`. */
 export function validateDkimArgs(entries: readonly DkimArgs[] | unknown, field = "dkim"): Diagnostic[] {
@@ -46,12 +70,7 @@ export function validateDkimArgs(entries: readonly DkimArgs[] | unknown, field =
       return;
     }
     const e = entry as Record<string, unknown>;
-    for (const key of Object.keys(e)) {
-      if (!(ARG_NAMES as readonly string[]).includes(key) && e[key] !== undefined) {
-        const close = ARG_NAMES.find((n) => n.toLowerCase() === key.toLowerCase());
-        out.push(invalid("dkim.unknown-argument", `${at}.${key}`, `${at}.${key} is not a DKIM argument${close ? `: did you mean ${close}?` : `; the arguments are ${ARG_NAMES.join(", ")}.`}`, RFC_ARGS));
-      }
-    }
+    out.push(...unknownKeys(e, DKIM_ARGS, at));
     out.push(...checkSelector(e.selector, `${at}.selector`, i, selectors));
     const algorithm = checkAlgorithm(e.algorithm, `${at}.algorithm`, out);
     const publicKey = e.publicKey;

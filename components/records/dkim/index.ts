@@ -9,6 +9,6 @@ export { inspectDkimPublicKey, decodeDkimBase64, rsaSizeDiagnostics } from "./ke
 export type { DkimPublicKey } from "./public-key";
 export { publicKeyToDkim } from "./public-key";
 export type { DkimArgs, DkimBuildOptions } from "./args";
-export { validateDkimArgs, buildDkimRecord } from "./args";
+export { validateDkimArgs, buildDkimRecord, DKIM_ARGS, DKIM_LIST_ARGS, MAX_PUBLIC_KEY_OCTETS } from "./args";
 export type { SigningConfigOptions, SigningConfigs } from "./signing-config";
 export { renderSigningConfigs } from "./signing-config";

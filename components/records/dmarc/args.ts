@@ -3,6 +3,7 @@
  * builder of the record model. Arguments also arrive from YAML and other languages as plain values
  * (enums as strings, numbers as strings sometimes), so every type is checked at run time.
  */
+import { booleanArg, enumArg, listArg, numberArg, objectArg, textArg, unknownKeys } from "../args-schema";
 import { Diagnostic, invalid } from "../diagnostics";
 import { Alignment, DmarcPolicy } from "../enums";
 import { printable } from "../names";
@@ -54,6 +55,34 @@ const ARG_TAGS = {
 type ArgName = keyof typeof ARG_TAGS;
 const ARG_NAMES = Object.keys(ARG_TAGS) as ArgName[];
 const TAG_ARGS: Record<string, ArgName> = Object.fromEntries(ARG_NAMES.map((a) => [ARG_TAGS[a], a]));
+const REPORT_URIS = { maxItems: 10, why: "receivers must send to two addresses and may stop there (RFC 7489 §6.2)" };
+
+/** The shape of `DmarcArgs`, for the shared argument rule (`../args-schema`); tag names are aliases. */
+export const DMARC_ARGS = objectArg<DmarcArgs>(
+  {
+    policy: enumArg(DmarcPolicy),
+    subdomainPolicy: enumArg(DmarcPolicy),
+    nonexistentSubdomainPolicy: enumArg(DmarcPolicy),
+    percent: numberArg("a whole number from 0 to 100"),
+    rua: listArg(textArg(), REPORT_URIS),
+    ruf: listArg(textArg(), REPORT_URIS),
+    dkimAlignment: enumArg(Alignment),
+    spfAlignment: enumArg(Alignment),
+    failureOptions: listArg(enumArg(FAILURE_OPTIONS, { numbersAsText: true }), { maxItems: FAILURE_OPTIONS.length, why: "there are four options" }),
+    reportFormat: enumArg(["afrf"]),
+    reportInterval: numberArg("a whole number of seconds"),
+    testing: booleanArg,
+  },
+  {
+    example: '{ policy: reject, rua: ["mailto:dmarc@example.com"] }',
+    rfc: RFC_TAGS,
+    aliases: TAG_ARGS,
+    fromString: (text, key) =>
+      /^\s*v\s*=\s*DMARC1/i.test(text)
+        ? `The component writes the record from its parts, one argument per tag (${ARG_NAMES.map((a) => `${ARG_TAGS[a]}= → ${a}`).join(", ")}): for example ${key}: { policy: reject, rua: ["mailto:dmarc@example.com"] }.`
+        : undefined,
+  },
+);
 
 /**
  * Validate the DMARC arguments. Errors name the argument (`dmarc.percent`, `dmarc.rua[1]`); when
@@ -66,12 +95,7 @@ export function validateDmarcArgs(args: DmarcArgs | unknown, field = "dmarc"): D
   }
   const a = args as Record<string, unknown>;
   const out: Diagnostic[] = [];
-  for (const key of Object.keys(a)) {
-    if (!(ARG_NAMES as string[]).includes(key) && a[key] !== undefined) {
-      const close = ARG_NAMES.find((n) => n.toLowerCase() === key.toLowerCase()) ?? TAG_ARGS[key.toLowerCase()];
-      out.push(invalid("dmarc.unknown-argument", `${field}.${key}`, `${field}.${key} is not a DMARC argument${close ? `: did you mean ${close}?` : `; the arguments are ${ARG_NAMES.join(", ")}.`}`, RFC_TAGS));
-    }
-  }
+  out.push(...unknownKeys(a, DMARC_ARGS, field));
   if (a.policy === undefined) {
     out.push(invalid("dmarc.missing-policy", `${field}.policy`, `${field}.policy is required: none (monitor only), quarantine or reject.`, "RFC 7489 §6.3"));
   }

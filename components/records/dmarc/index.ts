@@ -5,7 +5,7 @@ export { parseDmarc, isDmarcRecord } from "./parse";
 export { renderDmarc } from "./render";
 export { validateDmarc } from "./validate";
 export type { DmarcArgs } from "./args";
-export { validateDmarcArgs, buildDmarc } from "./args";
+export { validateDmarcArgs, buildDmarc, DMARC_ARGS } from "./args";
 export type { ExternalReportDestination } from "./report-authorization";
 export { externalReportDestinations, isReportAuthorization } from "./report-authorization";
 export type { DmarcRecordSetCheck } from "./recordset";

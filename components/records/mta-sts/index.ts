@@ -7,6 +7,7 @@
  * RFC 8461 §3.1 requires for senders to refetch it.
  */
 import { createHash } from "node:crypto";
+import { enumArg, listArg, numberArg, objectArg, textArg } from "../args-schema";
 import { Diagnostic, invalid, risky } from "../diagnostics";
 import { MtaStsMode } from "../enums";
 import { normalizeName, printable } from "../names";
@@ -57,6 +58,20 @@ export function checkEnforceMaxAge(mode: unknown, maxAge: number, field: string)
   ];
 }
 const MODES: readonly string[] = Object.values(MtaStsMode);
+
+/** The shape of `MtaStsArgs`, for the shared argument rule (`../args-schema`). */
+export const MTA_STS_ARGS = objectArg<MtaStsArgs>(
+  {
+    mode: enumArg(MtaStsMode),
+    maxAge: numberArg("a whole number of seconds"),
+    mx: listArg(textArg(), { maxItems: 50, why: "one pattern per MX host, and senders try only the first few hosts" }),
+  },
+  {
+    example: "{ mode: testing }",
+    rfc: RFC_POLICY,
+    fromString: (text, key) => (MODES.includes(text.trim().toLowerCase()) ? `Write ${key}: { mode: ${text.trim().toLowerCase()} }.` : undefined),
+  },
+);
 
 /** The policy id for a policy body: 32 hex digits of its SHA-256 (fits `1*32(ALPHA / DIGIT)`). */
 export function policyId(policyText: string): string {

@@ -11,5 +11,5 @@ export type { LookalikeKind } from "./recordset";
 export { parseMacroString, checkDomainSpec, checkExplanation, hasMacro } from "./macro";
 export type { MacroContext, MacroPart, ParsedMacroString } from "./macro";
 export { parseTerm, checkTerm, parseIpNetwork } from "./term";
-export { buildSpf, validateSpfPolicy, spfToPolicy } from "./policy";
+export { buildSpf, validateSpfPolicy, spfToPolicy, SPF_ARGS } from "./policy";
 export type { SpfArgs, SpfLeftOut } from "./policy";

@@ -7,12 +7,15 @@
  * whitespace (which would add terms), a mechanism prefix, quotes or other stray characters are errors
  * that name the field, and the builder leaves out any item that fails, so it can never emit them.
  */
+import { booleanArg, enumArg, flowStyle, listArg, objectArg, textArg, unknownKeys } from "../args-schema";
 import { Diagnostic, invalid } from "../diagnostics";
 import { SpfAll } from "../enums";
 import { canonicalIp, isIPv6 } from "../ip";
 import { normalizeName } from "../names";
 import { checkDomainSpec, hasMacro } from "./macro";
 import { SpfMechanism, SpfQualifier, SpfRecord, SpfTerm, show } from "./model";
+import { parseSpf } from "./parse";
+import { isSpfRecord } from "./recordset";
 import { parseIpNetwork, renderTerm } from "./term";
 import { dedupeDiagnostics, validateSpfTerms } from "./validate";
 
@@ -35,9 +38,31 @@ export interface SpfArgs {
   all?: SpfAll;
 }
 
+/** The shape of `SpfArgs`, for the shared argument rule (`../args-schema`). */
+export const SPF_ARGS = objectArg<SpfArgs>(
+  {
+    a: booleanArg,
+    mx: booleanArg,
+    ip4: listArg(textArg()),
+    ip6: listArg(textArg()),
+    include: listArg(textArg()),
+    exists: listArg(textArg()),
+    redirect: textArg(),
+    all: enumArg(SpfAll),
+  },
+  { example: '{ mx: true, all: "-all" }', rfc: "RFC 7208 §5", fromString: spfArgsForRecord },
+);
+
+/** `spf: "v=spf1 mx -all"`: the structured arguments that publish that very record. */
+function spfArgsForRecord(text: string, key: string): string | undefined {
+  if (!isSpfRecord(text)) return undefined;
+  const { policy, leftOut } = spfToPolicy(parseSpf(text).model);
+  const lost = leftOut.length ? ` (${leftOut.map((l) => `"${show(l.term, 40)}"`).join(", ")} cannot be expressed: ${leftOut[0].reason})` : "";
+  return `The component writes the record from its parts: for that record write ${key}: ${flowStyle(policy)}${lost}.`;
+}
+
 type ListKey = "ip4" | "ip6" | "include" | "exists";
 const LIST_KEYS: readonly ListKey[] = ["ip4", "ip6", "include", "exists"];
-const POLICY_KEYS = ["a", "mx", "ip4", "ip6", "include", "exists", "redirect", "all"];
 const ALL_VALUES: readonly string[] = Object.values(SpfAll);
 const PREFIX = /^(?:[+\-~?]?)(all|include|a|mx|ptr|ip4|ip6|exists|redirect|exp)(?:[:=/]|$)/i;
 
@@ -63,13 +88,9 @@ function buildWithPaths(policy: SpfArgs, field: string): Built {
   };
   const p = (policy && typeof policy === "object" ? policy : {}) as Record<string, unknown>;
   if (!policy || typeof policy !== "object" || Array.isArray(policy)) {
-    diagnostics.push(invalid("spf.arg-type", field, `${field} must be an object with the keys ${POLICY_KEYS.join(", ")}.`, "RFC 7208 §4.6.1"));
+    diagnostics.push(invalid("spf.arg-type", field, `${field} must be an object such as ${SPF_ARGS.example}.`, "RFC 7208 §4.6.1"));
   } else {
-    for (const key of Object.keys(p)) {
-      if (!POLICY_KEYS.includes(key) && p[key] !== undefined) {
-        diagnostics.push(invalid("spf.arg-unknown", `${field}.${key}`, `${field}.${key} is not an SPF argument: use ${POLICY_KEYS.join(", ")}.`, "RFC 7208 §4.6.1"));
-      }
-    }
+    diagnostics.push(...unknownKeys(p, SPF_ARGS, field));
   }
   for (const key of ["a", "mx"] as const) {
     const v = p[key];
