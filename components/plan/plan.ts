@@ -16,7 +16,7 @@ import { Diagnostic, invalid } from "../records/diagnostics";
 import { Alignment, DkimAlgorithm, DmarcPolicy, SpfAll } from "../records/enums";
 import { normalizeName, ownerNames } from "../records/names";
 import { checkNoControlCharacters } from "../records/txt";
-import { buildSpf, checkSpfRecordSet, renderSpf, validateSpfPolicy } from "../records/spf";
+import { buildSpf, checkSpfRecordSet, isSpfRecord, parseSpf, renderSpf, validateSpfPolicy } from "../records/spf";
 import { buildDkimRecord, renderDkim, validateDkimArgs } from "../records/dkim";
 import { buildDmarc, externalReportDestinations, renderDmarc, validateDmarcArgs } from "../records/dmarc";
 import { buildMx, validateMxArgs } from "../records/mx";
@@ -85,6 +85,9 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
   extraTxt.forEach((value, i) => {
     const field = i < (args.extraTxt?.length ?? 0) ? `extraTxt[${i}]` : "extraTxt";
     b.add(checkExtraTxt(value, field));
+    // Receivers select SPF by its first term whatever the case (RFC 7208 §4.5): an SPF record
+    // given as a plain TXT value is checked by the same rules as the structured spf argument.
+    if (isSpfRecord(value)) b.add(parseSpf(value).diagnostics.map((d) => ({ ...d, field })));
     apexTxt.push({ id: `txt-${shortHash(value)}`, content: value });
   });
   if (apexTxt.length) {

@@ -72,6 +72,9 @@ const cases: [string, MailDomainArgs, string, RegExp?][] = [
   // Wrong types and sizes (issue 10)
   ["extraTxt as a string", cf({ extraTxt: any("MS=ms12345678") }), "extraTxt", /Write it as a list: extraTxt: \["MS=ms12345678"\]/],
   ["parked as a string", cf({ mx: undefined, parked: any("yes") }), "parked", /must be true or false/],
+  ["an SPF extraTxt with a bad ip4", cf({ extraTxt: ["v=spf1 ip4:300.1.1.1 -all"] }), "extraTxt[0]", /not an IPv4 address/],
+  ["an SPF extraTxt over 10 lookups", cf({ extraTxt: [`v=spf1 ${Array.from({ length: 12 }, (_, i) => `include:s${i}.example.net`).join(" ")} -all`] }), "extraTxt[0]", /spf\.too-many-lookups/],
+  ["an SPF extraTxt with two redirects, in upper case", cf({ extraTxt: ["V=SPF1 redirect=a.example.net redirect=b.example.net"] }), "extraTxt[0]", /redirect/],
   ["a private key as extraTxt", cf({ extraTxt: [edPrivateDer] }), "extraTxt[0]", /PRIVATE key/],
   ["an Ed25519 private seed as publicKey", cf({ dkim: [{ selector: "ed", publicKey: seed }] }), "dkim[0].publicKey", /PRIVATE key/],
   ["a private key as a preset's DKIM key", cf({ mx: undefined, zohoMail: { dkimSelector: "zm", dkimPublicKey: panelKey.privateKeyPem } }), "zohoMail.dkimPublicKey", /PRIVATE key/],
@@ -100,6 +103,13 @@ describe("bad MailDomain arguments throw one error naming the field, and registe
     } catch (e) {
       expect((e as MailDomainArgsError).diagnostics.map((d) => d.field)).toEqual(expect.arrayContaining(["ttl", "spf.ip4[0]", "dmarc.percent"]));
     }
+  });
+
+  test("an SPF record given as extraTxt is checked like spf: +all is the same warning, on its extraTxt path", async () => {
+    const run = await runProgram(() => new MailDomain("txt-spf", cf({ extraTxt: ["v=spf1 mx +all"] })));
+    const warnings = run.logs.filter((l) => l.severity === "warning").map((l) => l.message);
+    expect(warnings.some((w) => w.includes("spf.pass-all") && w.includes("(extraTxt[0])"))).toBe(true);
+    expect(run.engine.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.content)).toContain('"v=spf1 mx +all"');
   });
 
   test("valid but risky settings do not throw: each is a warning on the component, and the records are created", async () => {
