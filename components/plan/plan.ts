@@ -2,7 +2,8 @@
  * The planner: typed args → validated core models → record sets. Pure (no Pulumi, no I/O), so the
  * component, the offline plan command, the importer and the benchmarks share it. Every rule it
  * applies lives in `components/records/`; this module only composes them, merges the presets and
- * checks what spans several records (parked domains, one SPF record per name, CNAME exclusivity).
+ * checks what spans several records (parked domains, one SPF record per name, CNAME exclusivity,
+ * what a name and a DNS answer can hold).
  *
  * The shape of the arguments comes first (`checkArgs` against `MAIL_DOMAIN_ARGS`: unknown keys,
  * types, sizes, private keys); a part whose shape is wrong is left out of everything after, so each
@@ -17,6 +18,7 @@ import { Alignment, DkimAlgorithm, DmarcPolicy, SpfAll } from "../records/enums"
 import { normalizeName, ownerNames } from "../records/names";
 import { checkNoControlCharacters } from "../records/txt";
 import { buildSpf, checkSpfRecordSet, isSpfRecord, parseSpf, renderSpf, validateSpfPolicy } from "../records/spf";
+import { MAX_MESSAGE_OCTETS, MAX_NAME_OCTETS, answerOctets } from "../records/wire";
 import { buildDkimRecord, renderDkim, validateDkimArgs } from "../records/dkim";
 import { buildDmarc, externalReportDestinations, renderDmarc, validateDmarcArgs } from "../records/dmarc";
 import { buildMx, validateMxArgs } from "../records/mx";
@@ -67,7 +69,7 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
   const mxBroken = b.hasErrorsUnder("mx") || b.hasErrorsUnder("nullMx");
   const mx = mxBroken ? [] : buildMx({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked });
   if (mx.length) {
-    b.set("mx", "mx", domain, "MX", ttl, `MX for ${domain}`, mx.map((r) => ({ id: mxValueId(r.exchange), content: r.exchange, priority: r.priority })));
+    b.set("mx", "mx", domain, "MX", ttl, `MX for ${domain}`, mx.map((r) => ({ id: mxValueId(r.exchange), content: r.exchange, priority: r.priority })), { values: "mx" });
   }
 
   // SPF and other TXT on the domain's own name -------------------------------------------------
@@ -92,7 +94,7 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
   });
   if (apexTxt.length) {
     b.add(checkSpfRecordSet(apexTxt.map((v) => v.content), "extraTxt"));
-    b.set("txt", "txt", domain, "TXT", ttl, `SPF and TXT for ${domain}`, dedupeValues(apexTxt, b, "extraTxt"));
+    b.set("txt", "txt", domain, "TXT", ttl, `SPF and TXT for ${domain}`, dedupeValues(apexTxt, b, "extraTxt"), { values: "extraTxt" });
   }
 
   // DKIM ---------------------------------------------------------------------------------------
@@ -161,14 +163,14 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
       const selector = (args.bimi.selector ?? "default").toLowerCase();
       b.set(`bimi-${selector}`, "bimi", ownerNames.bimi(domain, selector), "TXT", ttl, `BIMI for ${domain}`, [
         { id: `bimi-${selector}`, content: renderBimi(buildBimi(args.bimi)) },
-      ]);
+      ], { name: args.bimi.selector !== undefined ? "bimi.selector" : "domain", values: "bimi" });
     }
   }
 
   // Records the presets put on other names -------------------------------------------------------
   for (const p of presets) {
     for (const r of p.records ?? []) {
-      b.set(r.id, p.field, r.name, r.type, ttl, `${p.provider} for ${domain}`, r.values);
+      b.set(r.id, p.field, r.name, r.type, ttl, `${p.provider} for ${domain}`, r.values, { name: p.field, values: p.field });
     }
   }
 
@@ -215,18 +217,18 @@ function planDkim(entry: DkimArgs, field: string, domain: string, ttl: number, b
   const comment = `DKIM ${selector} for ${domain}`;
   if (entry.cnameTarget) {
     const target = normalizeName(entry.cnameTarget, "cnameTarget").name;
-    b.set(id, "dkim", name, "CNAME", ttl, comment, [{ id, content: target }]);
+    b.set(id, "dkim", name, "CNAME", ttl, comment, [{ id, content: target }], { name: `${field}.selector`, values: `${field}.cnameTarget` });
     return;
   }
   if (entry.publicKey !== undefined || entry.revoked) {
     const built = buildDkimRecord({ publicKey: entry.revoked ? undefined : entry.publicKey, revoked: entry.revoked, testing: entry.testing });
     b.add(built.diagnostics.map((d) => ({ ...d, field: `${field}.${DKIM_TAG_FIELD[d.field] ?? "publicKey"}` })));
-    b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: renderDkim(built.model) }]);
+    b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: renderDkim(built.model) }], { name: `${field}.selector`, values: `${field}.publicKey` });
     return;
   }
   const spec = { selector, algorithm: entry.algorithm ?? DkimAlgorithm.Rsa2048, testing: entry.testing === true };
   b.generatedKeys.push(spec);
-  b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: "", generatedKey: spec }]);
+  b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: "", generatedKey: spec }], { name: `${field}.selector` });
 }
 
 /** One key per selector, across the user's entries and the presets'. */
@@ -340,10 +342,27 @@ class PlanBuilder {
     return this.errors.some((e) => e.field === p || e.field.startsWith(`${p}.`) || e.field.startsWith(`${p}[`));
   }
 
-  set(id: string, purpose: string, name: string, type: PlannedRecordSet["type"], ttl: number, comment: string, values: PlannedValue[]): void {
+  /**
+   * Add a record set. `fields` name the arguments its owner name and its values come from, for the
+   * limits every set must keep: a name of at most 253 octets, an answer of at most 65,535.
+   */
+  set(id: string, purpose: string, name: string, type: PlannedRecordSet["type"], ttl: number, comment: string, values: PlannedValue[], fields: { name?: string; values?: string } = {}): void {
     const existing = this.sets.find((s) => s.name === name && s.type === type);
     if (existing) {
       this.add([invalid("plan.duplicate-record", id, `two ${type} record sets would be published at ${name} (${existing.purpose} and ${purpose}): Route 53 allows one set per name and type, and two ${purpose.toUpperCase()} records at a name invalidate each other. Remove one.`, "RFC 2181 §5")]);
+      return;
+    }
+    const nameOctets = Buffer.byteLength(name, "utf8");
+    if (nameOctets > MAX_NAME_OCTETS) {
+      const field = fields.name ?? "domain";
+      const over = nameOctets - MAX_NAME_OCTETS;
+      this.add([invalid("plan.name-too-long", field, `the ${purpose} record would be published at ${name.slice(0, 48)}…, a name of ${nameOctets} octets; a DNS name holds at most ${MAX_NAME_OCTETS}: shorten ${field === "domain" ? "the domain" : field} by ${over} octet${over === 1 ? "" : "s"}.`, "RFC 1035 §2.3.4; RFC 2181 §11")]);
+      return;
+    }
+    const octets = answerOctets(name, type, values);
+    if (octets > MAX_MESSAGE_OCTETS) {
+      const field = fields.values ?? purpose;
+      this.add([invalid("plan.answer-too-large", field, `the ${type} record set at ${name} (${values.length} value${values.length === 1 ? "" : "s"}) needs a DNS answer of ${octets} octets; no answer can carry more than ${MAX_MESSAGE_OCTETS} (the TCP length field is 16 bits), so resolvers would get nothing: publish fewer or shorter values.`, "RFC 1035 §4.2.2")]);
       return;
     }
     this.sets.push({ id, purpose, name, type, ttl, comment, values });

@@ -13,6 +13,17 @@ const base: MailDomainArgs = { domain: "example.com", cloudflare: {}, mx: [{ hos
 const cf = (extra: Partial<MailDomainArgs>): MailDomainArgs => ({ ...base, ...extra });
 // YAML gives plain strings and numbers where TypeScript would check enums and types.
 const any = (v: unknown) => v as never;
+/** A valid domain of exactly `octets` octets (labels of at most 63). */
+const domainOf = (octets: number) => {
+  const labels: string[] = [];
+  let left = octets - 4; // ".com"
+  while (left > 0) {
+    const n = Math.min(63, left - (labels.length ? 1 : 0));
+    labels.push("a".repeat(n));
+    left -= n + (labels.length > 1 ? 1 : 0);
+  }
+  return `${labels.join(".")}.com`;
+};
 const ed = generateKeyPairSync("ed25519").privateKey;
 const edPrivateDer = ed.export({ type: "pkcs8", format: "der" }).toString("base64");
 const seed = ed25519SeedOffCurve().seed.toString("base64");
@@ -78,9 +89,12 @@ const cases: [string, MailDomainArgs, string, RegExp?][] = [
   ["a private key as extraTxt", cf({ extraTxt: [edPrivateDer] }), "extraTxt[0]", /PRIVATE key/],
   ["an Ed25519 private seed as publicKey", cf({ dkim: [{ selector: "ed", publicKey: seed }] }), "dkim[0].publicKey", /PRIVATE key/],
   ["a private key as a preset's DKIM key", cf({ mx: undefined, zohoMail: { dkimSelector: "zm", dkimPublicKey: panelKey.privateKeyPem } }), "zohoMail.dkimPublicKey", /PRIVATE key/],
+  ["_dmarc. and a 251-octet domain", { ...base, domain: domainOf(251), cloudflare: {}, dmarc: { policy: any("reject") } }, "domain", /258 octets; a DNS name holds at most 253/],
+  ["a selector whose record name is over 253 octets", { ...base, domain: domainOf(200), cloudflare: {}, dkim: [{ selector: `${"s".repeat(40)}.${"t".repeat(10)}` }] }, "dkim[0].selector", /a DNS name holds at most 253/],
   ["10,000 MX hosts", cf({ mx: Array.from({ length: 10_000 }, (_, i) => ({ host: `mx${i}.example.com`, priority: 10 })) }), "mx", /at most 50/],
   ["a 70,000-character TXT value", cf({ extraTxt: ["x".repeat(70_000)] }), "extraTxt[0]", /at most 2048/],
   ["a 2.6 MB DMARC record", cf({ dmarc: { policy: any("reject"), rua: [`mailto:${"d".repeat(2_600_000)}@example.com`] } }), "dmarc.rua[0]", /at most 1024/],
+  ["a TXT answer over 65,535 octets", cf({ extraTxt: Array.from({ length: 40 }, (_, i) => `token${i}=${"x".repeat(2000)}`) }), "extraTxt", /no answer can carry more than 65535/],
 ];
 
 describe("bad MailDomain arguments throw one error naming the field, and register nothing", () => {
