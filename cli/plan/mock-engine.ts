@@ -44,6 +44,11 @@ export interface MockEngine {
   calls: MockCallArgs[];
   /** Keys generated for `tls.PrivateKey` resources, by resource name. */
   keys: Map<string, GeneratedTestKey>;
+  /**
+   * URNs registered a second time. The engine refuses such a program ("Duplicate resource URN");
+   * the SDK's mocks would keep only the last, so the run is failed on them instead (`run-program`).
+   */
+  duplicateUrns: string[];
 }
 
 export interface GeneratedTestKey {
@@ -145,7 +150,12 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
       }
     },
   };
-  return { mocks, resources, calls, keys };
+  return { mocks, resources, calls, keys, duplicateUrns: [] };
+}
+
+/** The engine's words for URNs registered twice. */
+export function duplicateUrnMessage(urns: readonly string[]): string {
+  return urns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n");
 }
 
 /**
@@ -154,7 +164,7 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
  */
 export async function installMocks(pulumi: PulumiModule, engine: MockEngine, project: string, stack: string, preview = false): Promise<void> {
   await pulumi.runtime.setMocks(engine.mocks, project, stack, preview);
-  captureRequestDetails(pulumi);
+  captureRequestDetails(pulumi, engine);
 }
 
 /** What the SDK's mocks API leaves out of `newResource` but a real engine knows. */
@@ -173,6 +183,8 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 interface RegisterRequest {
+  getType(): string;
+  getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
@@ -183,11 +195,24 @@ interface RegisterRequest {
  * Wrap the mock monitor's registerResource to read the request's parent, dependencies and secret
  * inputs. The SDK's MockMonitor calls `newResource` synchronously at the start of its own
  * registerResource, so the details are handed over through `currentRequest`.
+ *
+ * A second resource with the URN of one already registered is noted in `duplicateUrns`: the SDK's
+ * mocks would silently keep only the last, and the plan would pass a program that `pulumi preview`
+ * rejects (two components named alike, children named alike).
  */
-function captureRequestDetails(pulumi: PulumiModule): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+function captureRequestDetails(pulumi: PulumiModule, engine: MockEngine): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): unknown;
+    newUrn(parent: string, type: string, name: string): string;
+  };
   const original = monitor.registerResource.bind(monitor);
+  // Registrations overlap (the mock monitor records a URN only once its resource resolved), so
+  // the URNs are claimed here, as each request arrives.
+  const claimed = new Set<string>();
   monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    if (claimed.has(urn)) engine.duplicateUrns.push(urn);
+    claimed.add(urn);
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
     const raw = req.getObject()?.toJavaScript() ?? {};

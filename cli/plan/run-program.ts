@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import type * as pulumiSdk from "@pulumi/pulumi";
 import { isUserInputError } from "../../components/errors";
-import { createMockEngine, installMocks, MockEngine, settle } from "./mock-engine";
+import { createMockEngine, duplicateUrnMessage, installMocks, MockEngine, settle } from "./mock-engine";
 import { PulumiProject, StackConfig } from "./project";
 import { registerTypeScript } from "./typescript";
 
@@ -53,6 +53,8 @@ export async function runProgram(project: PulumiProject, stack: string, config: 
     process.off("unhandledRejection", onRejection);
     restoreLog();
   }
+  // A user's naming mistake, in the engine's words: no stack trace.
+  if (!run.failure && engine.duplicateUrns.length) run.failure = { message: duplicateUrnMessage(engine.duplicateUrns), userError: true };
   const firstError = logs.find((l) => l.severity === "error");
   if (!run.failure && firstError) run.failure = { message: firstError.message, userError: false };
   return run;

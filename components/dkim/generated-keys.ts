@@ -27,7 +27,7 @@ const TLS_ARGS: Record<DkimAlgorithm, tls.PrivateKeyArgs> = {
 };
 
 export function generateKey(componentName: string, spec: GeneratedKeySpec, parent: pulumi.Resource): GeneratedKey {
-  const key = new tls.PrivateKey(`${componentName}-dkim-${spec.selector.replace(/\./g, "-")}-key`, TLS_ARGS[spec.algorithm], {
+  const key = new tls.PrivateKey(`${componentName}-${spec.id}-key`, TLS_ARGS[spec.algorithm], {
     parent,
     additionalSecretOutputs: ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"],
   });

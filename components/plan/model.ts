@@ -6,6 +6,8 @@ export type PlannedRecordType = "MX" | "TXT" | "CNAME";
 
 /** A DKIM key the component must generate before the selector's value is known. */
 export interface GeneratedKeySpec {
+  /** The id of the selector's record set (`dkim-s2026`), which names the key resource too. */
+  id: string;
   selector: string;
   algorithm: DkimAlgorithm;
   testing: boolean;

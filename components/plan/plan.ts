@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { MAIL_DOMAIN_ARGS } from "../args";
-import { checkArgs } from "../records/args-schema";
+import { ObjectArg, checkArgs } from "../records/args-schema";
 import { Diagnostic, invalid } from "../records/diagnostics";
 import { Alignment, DkimAlgorithm, DmarcPolicy, SpfAll } from "../records/enums";
 import { normalizeName, ownerNames } from "../records/names";
@@ -35,12 +35,14 @@ export const DEFAULT_TTL = 3600;
 export interface PlanOptions {
   /** Field path prefix for messages (e.g. `domains[2]` in stack config). */
   fieldPrefix?: string;
+  /** The shape the arguments are checked against, when they hold more than `MailDomainArgs` (a stack config entry's `name`). */
+  schema?: ObjectArg;
 }
 
 /** Plan a mail domain. Never throws on user input: problems come back as `errors`. */
 export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}): MailPlan {
   const b = new PlanBuilder(options.fieldPrefix);
-  const shape = checkArgs(given, MAIL_DOMAIN_ARGS, "");
+  const shape = checkArgs(given, options.schema ?? MAIL_DOMAIN_ARGS, "");
   b.add(shape);
   const args = withoutBrokenParts(given, shape);
   if (!args) return b.result("");
@@ -69,7 +71,8 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
   const mxBroken = b.hasErrorsUnder("mx") || b.hasErrorsUnder("nullMx");
   const mx = mxBroken ? [] : buildMx({ mx: mxArgs.mx, nullMx: mxArgs.nullMx || parked });
   if (mx.length) {
-    b.set("mx", "mx", domain, "MX", ttl, `MX for ${domain}`, mx.map((r) => ({ id: mxValueId(r.exchange), content: r.exchange, priority: r.priority })), { values: "mx" });
+    const ids = distinctIds(mx.map((r) => r.exchange), mxValueId);
+    b.set("mx", "mx", domain, "MX", ttl, `MX for ${domain}`, mx.map((r) => ({ id: ids.get(r.exchange) as string, content: r.exchange, priority: r.priority })), { values: "mx" });
   }
 
   // SPF and other TXT on the domain's own name -------------------------------------------------
@@ -110,7 +113,8 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
   }
   checkSelectorsUnique(dkim, b);
   if (!dkimSources.some((s) => b.hasErrorsUnder(s.field))) {
-    for (const { entry, field } of dkim) planDkim(entry, field, domain, ttl, b);
+    const ids = distinctIds(dkim.map((d) => d.entry.selector.toLowerCase()), (s) => `dkim-${s.replace(/\./g, "-")}`);
+    for (const { entry, field } of dkim) planDkim(entry, ids.get(entry.selector.toLowerCase()) as string, field, domain, ttl, b);
   }
   if (parked) {
     b.set("dkim-wildcard", "dkim", `*._domainkey.${domain}`, "TXT", ttl, `revoked DKIM for parked ${domain}`, [
@@ -210,9 +214,8 @@ function withoutBrokenParts(args: MailRecordsArgs, shape: readonly Diagnostic[])
 /** The field of the component args each tag of a built DKIM record comes from. */
 const DKIM_TAG_FIELD: Record<string, string> = { p: "publicKey", t: "testing", k: "algorithm" };
 
-function planDkim(entry: DkimArgs, field: string, domain: string, ttl: number, b: PlanBuilder): void {
+function planDkim(entry: DkimArgs, id: string, field: string, domain: string, ttl: number, b: PlanBuilder): void {
   const selector = entry.selector.toLowerCase();
-  const id = `dkim-${selector.replace(/\./g, "-")}`;
   const name = ownerNames.dkim(selector, domain);
   const comment = `DKIM ${selector} for ${domain}`;
   if (entry.cnameTarget) {
@@ -226,7 +229,7 @@ function planDkim(entry: DkimArgs, field: string, domain: string, ttl: number, b
     b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: renderDkim(built.model) }], { name: `${field}.selector`, values: `${field}.publicKey` });
     return;
   }
-  const spec = { selector, algorithm: entry.algorithm ?? DkimAlgorithm.Rsa2048, testing: entry.testing === true };
+  const spec = { id, selector, algorithm: entry.algorithm ?? DkimAlgorithm.Rsa2048, testing: entry.testing === true };
   b.generatedKeys.push(spec);
   b.set(id, "dkim", name, "TXT", ttl, comment, [{ id, content: "", generatedKey: spec }], { name: `${field}.selector` });
 }
@@ -311,6 +314,28 @@ function dedupeValues(values: PlannedValue[], b: PlanBuilder, field: string): Pl
 
 function mxValueId(exchange: string): string {
   return exchange === "." ? "null-mx" : `mx-${exchange.replace(/\./g, "-")}`;
+}
+
+/**
+ * Child ids for values whose id spells "." as "-" (MX hosts, DKIM selectors): `a.b` and `a-b`
+ * would both be `…-a-b`, and two children with one name are one resource to the engine. In such a
+ * group the value without a hyphen keeps the plain id (the one it spells exactly) and the others
+ * get a hash of their value. An id that collides with nothing is unchanged, so existing child
+ * names stay what they were.
+ */
+function distinctIds(values: readonly string[], idOf: (value: string) => string): Map<string, string> {
+  const groups = new Map<string, string[]>();
+  for (const v of new Set(values)) {
+    const id = idOf(v);
+    const group = groups.get(id);
+    if (group) group.push(v);
+    else groups.set(id, [v]);
+  }
+  const ids = new Map<string, string>();
+  for (const [id, members] of groups) {
+    for (const v of members) ids.set(v, members.length === 1 || !v.includes("-") ? id : `${id}-${shortHash(v)}`);
+  }
+  return ids;
 }
 
 function shortHash(value: string): string {

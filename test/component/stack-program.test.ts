@@ -82,4 +82,35 @@ describe("every entry is checked before any is declared", () => {
       expect.objectContaining({ diagnostics: [expect.objectContaining({ field: "domains[0].ttl" }), expect.objectContaining({ field: "domains[1].cloudflare.zonename" })] }),
     );
   });
+
+  test("two domains that would share a component name are an error naming both", () => {
+    let error: MailDomainArgsError | undefined;
+    try {
+      stackDomains([entry("a-b.example.com"), entry("a.b.example.com")]);
+    } catch (e) {
+      error = e as MailDomainArgsError;
+    }
+    expect(error?.diagnostics).toEqual([expect.objectContaining({ code: "stack.name-collision", field: "domains[1].domain" })]);
+    expect(error?.message).toMatch(/a\.b\.example\.com and a-b\.example\.com \(domains\[0\]\) would both be the component "a-b-example-com"/);
+    expect(error?.message).toContain('add name: "a-b-example-com-2"');
+  });
+
+  test("name: gives an entry its own component name; the others keep theirs", async () => {
+    const domains = stackDomains([entry("a-b.example.com"), entry("a.b.example.com", { name: "a-dot-b-example-com" })]);
+    expect(domains.map((d) => d.name)).toEqual(["a-b-example-com", "a-dot-b-example-com"]);
+    expect(domains[1].args).not.toHaveProperty("name");
+    const { run, error } = await stackProgram([entry("a-b.example.com"), entry("a.b.example.com", { name: "a-dot-b-example-com" })]);
+    expect(error).toBeUndefined();
+    expect(run.ofType("maildomain:index:MailDomain").map((r) => r.name)).toEqual(["a-b-example-com", "a-dot-b-example-com"]);
+    expect(run.engine.duplicateUrns).toEqual([]);
+  });
+
+  test.each([
+    [[entry("example.com", { name: "" })], "domains[0].name"],
+    [[entry("example.com", { name: "has space" })], "domains[0].name"],
+    [[entry("example.com", { name: 5 })], "domains[0].name"],
+    [[entry("example.com", { nmae: "x" })], "domains[0].nmae"],
+  ])("a bad name: %j", (domains, field) => {
+    expect(() => stackDomains(domains)).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ field })] }));
+  });
 });
