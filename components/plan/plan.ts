@@ -50,7 +50,7 @@ export function planMailDomain(given: MailRecordsArgs, options: PlanOptions = {}
   b.add(domainName.diagnostics);
   const domain = domainName.name;
   // Every record's name derives from the domain: without a valid one there is nothing to check.
-  if (b.errors.length) return b.result(domain);
+  if (domainName.diagnostics.some((d) => d.breaksStandard)) return b.result(domain);
   const ttl = args.ttl ?? DEFAULT_TTL;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 2147483647) {
     b.add([invalid("name.ttl", "ttl", `ttl ${ttl} must be a whole number of seconds from 1 to 2147483647 (3600 is a good default).`, "RFC 2181 §8")]);

@@ -126,6 +126,15 @@ describe("bad MailDomain arguments throw one error naming the field, and registe
     expect(run.engine.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.content)).toContain('"v=spf1 mx +all"');
   });
 
+  test("a wrong shape in one part does not hide the problems of the others", () => {
+    try {
+      new MailDomain("mixed", cf({ ...({ spff: {} } as object), cloudflare: any({ zonename: "example.com" }), extraTxt: ['token"1'], dmarc: { policy: any("reject"), percent: 150 } }));
+      throw new Error("expected an error");
+    } catch (e) {
+      expect((e as MailDomainArgsError).diagnostics.map((d) => d.field).sort()).toEqual(["cloudflare.zonename", "dmarc.percent", "extraTxt[0]", "spff"]);
+    }
+  });
+
   test("valid but risky settings do not throw: each is a warning on the component, and the records are created", async () => {
     const run = await runProgram(() => new MailDomain("risky", cf({ spf: { all: any("+all") }, dkim: [{ selector: "old", publicKey: weakKey, testing: true }], dmarc: { policy: any("none"), percent: 50 } })));
     const warnings = run.logs.filter((l) => l.severity === "warning").map((l) => l.message).join("\n");
