@@ -352,13 +352,18 @@ class PlanBuilder {
 
   constructor(private readonly prefix?: string) {}
 
+  /** code and field of every diagnostic kept: the same finding can reach the plan twice (an argument check and the built record's check). */
+  private readonly seen = new Set<string>();
+  private readonly setsByKey = new Map<string, PlannedRecordSet>();
+
   add(diagnostics: readonly Diagnostic[]): void {
     for (const d of diagnostics) {
       const field = this.prefix ? (d.field ? `${this.prefix}.${d.field}` : this.prefix) : d.field;
-      const withPath = { ...d, field };
       const list = d.breaksStandard ? this.errors : d.severity !== "info" ? this.warnings : undefined;
-      // The same finding can reach the plan twice (an argument check and the built record's check).
-      if (list && !list.some((x) => x.code === d.code && x.field === field)) list.push(withPath);
+      const key = `${d.breaksStandard ? "e" : "w"}\u0000${d.code}\u0000${field}`;
+      if (!list || this.seen.has(key)) continue;
+      this.seen.add(key);
+      list.push({ ...d, field });
     }
   }
 
@@ -372,7 +377,8 @@ class PlanBuilder {
    * limits every set must keep: a name of at most 253 octets, an answer of at most 65,535.
    */
   set(id: string, purpose: string, name: string, type: PlannedRecordSet["type"], ttl: number, comment: string, values: PlannedValue[], fields: { name?: string; values?: string } = {}): void {
-    const existing = this.sets.find((s) => s.name === name && s.type === type);
+    const key = `${name}\u0000${type}`;
+    const existing = this.setsByKey.get(key);
     if (existing) {
       this.add([invalid("plan.duplicate-record", id, `two ${type} record sets would be published at ${name} (${existing.purpose} and ${purpose}): Route 53 allows one set per name and type, and two ${purpose.toUpperCase()} records at a name invalidate each other. Remove one.`, "RFC 2181 §5")]);
       return;
@@ -390,7 +396,9 @@ class PlanBuilder {
       this.add([invalid("plan.answer-too-large", field, `the ${type} record set at ${name} (${values.length} value${values.length === 1 ? "" : "s"}) needs a DNS answer of ${octets} octets; no answer can carry more than ${MAX_MESSAGE_OCTETS} (the TCP length field is 16 bits), so resolvers would get nothing: publish fewer or shorter values.`, "RFC 1035 §4.2.2")]);
       return;
     }
-    this.sets.push({ id, purpose, name, type, ttl, comment, values });
+    const set = { id, purpose, name, type, ttl, comment, values };
+    this.setsByKey.set(key, set);
+    this.sets.push(set);
   }
 
   /** A CNAME owns its name alone (RFC 1034 §3.6.2, RFC 2181 §10.1). */
