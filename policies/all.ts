@@ -8,6 +8,7 @@ import { dkimPolicies } from "./resource/dkim";
 import { dmarcPolicies } from "./resource/dmarc";
 import { mtaStsPolicies } from "./resource/mta-sts";
 import { mxPolicies } from "./resource/mx";
+import { privateKeyPolicies } from "./resource/private-key";
 import { spfPolicies } from "./resource/spf";
 import { txtPolicies } from "./resource/txt";
 import { generatedKeyPolicies } from "./stack/generated-keys";
@@ -15,7 +16,7 @@ import { mtaStsStackPolicies } from "./stack/mta-sts";
 import { requiredPolicies } from "./stack/required";
 import { singleRecordPolicies } from "./stack/single-record";
 
-export const resourcePolicies: readonly ResourceValidationPolicy[] = [...spfPolicies, ...dmarcPolicies, ...dkimPolicies, ...mxPolicies, ...txtPolicies, ...mtaStsPolicies];
+export const resourcePolicies: readonly ResourceValidationPolicy[] = [...spfPolicies, ...dmarcPolicies, ...dkimPolicies, ...mxPolicies, ...txtPolicies, ...mtaStsPolicies, ...privateKeyPolicies];
 
 export const stackPolicies: readonly StackValidationPolicy[] = [...singleRecordPolicies, ...requiredPolicies, ...generatedKeyPolicies, ...mtaStsStackPolicies];
 

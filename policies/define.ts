@@ -100,8 +100,8 @@ export interface RecordCheck<C> {
 }
 
 export interface DnsRecordPolicySpec<C> extends PolicyMeta {
-  /** Record types the policy reads (`TXT`, `MX`); other records are not applicable. */
-  recordTypes: readonly string[];
+  /** Record types the policy reads (`TXT`, `MX`), or every type but some; other records are not applicable. */
+  recordTypes: readonly string[] | { except: readonly string[] };
   /** Narrower applicability by owner name (e.g. only `_dmarc` names). */
   appliesToName?: (name: string) => boolean;
   /** Why it is not applicable when `appliesToName` says no. */
@@ -126,7 +126,10 @@ export function dnsRecordPolicy<C extends object = EnvironmentConfig>(spec: DnsR
       // does not look at is not applicable rather than skipped.
       const props = args.props as Record<string, unknown>;
       const recordType = String(props.type ?? "").toUpperCase();
-      if (!spec.recordTypes.includes(recordType)) return args.notApplicable(`Policy only applies to ${spec.recordTypes.join(" and ")} records`);
+      const types = spec.recordTypes;
+      if ("except" in types ? types.except.includes(recordType) : !types.includes(recordType)) {
+        return args.notApplicable("except" in types ? `Policy does not apply to ${types.except.join(", ")} records` : `Policy only applies to ${types.join(" and ")} records`);
+      }
       if (spec.appliesToName && !spec.appliesToName(typeof props.name === "string" ? props.name : "")) {
         return args.notApplicable(spec.nameReason ?? "Policy does not apply to records at this name");
       }

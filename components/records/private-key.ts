@@ -7,7 +7,8 @@
  *
  * What is recognized, in any text:
  * - a PEM private key block (`BEGIN PRIVATE KEY`, `BEGIN RSA PRIVATE KEY`, `BEGIN EC PRIVATE KEY`,
- *   `BEGIN ENCRYPTED PRIVATE KEY`, `BEGIN OPENSSH PRIVATE KEY`, …) and a PuTTY key file;
+ *   `BEGIN ENCRYPTED PRIVATE KEY`, `BEGIN OPENSSH PRIVATE KEY`, `BEGIN PGP PRIVATE KEY BLOCK`, …)
+ *   and a PuTTY key file;
  * - a base64 DER private key without its PEM lines (PKCS#8, PKCS#1 `RSAPrivateKey`, SEC1
  *   `ECPrivateKey`), even cut short: the DER starts with a SEQUENCE holding the version INTEGER
  *   0 or 1, which no public key structure does (a SubjectPublicKeyInfo starts with a SEQUENCE);
@@ -32,7 +33,7 @@ export interface PrivateKeyFinding {
   what: string;
 }
 
-const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----/;
+const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----/;
 const PUTTY = /PuTTY-User-Key-File-\d+:/;
 const JWK_PRIVATE = /"kty"\s*:\s*"(?:RSA|EC|OKP)"[\s\S]*"d"\s*:\s*"|"d"\s*:\s*"[A-Za-z0-9_-]{20,}"[\s\S]*"kty"\s*:/;
 /** Runs of base64 long enough to hold a key (32 bytes are 43 characters). */

@@ -2,9 +2,11 @@
  * Every resource policy on Cloudflare and on Route 53: the compliant baseline passes, and one
  * change to it is reported at the policy's level, with the core's message and RFC.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTxtContent } from "../../components/providers/formats";
 import { resourcePolicies } from "../../policies/all";
-import { CLOUDFLARE_LEGACY, domainWith, DOMAIN, keys, Manager, MANAGERS, notApplicableOf, RecordSpec, run, urnOf, violationsOf } from "./fixtures";
+import { CLOUDFLARE_LEGACY, domainWith, DOMAIN, keys, Manager, MANAGERS, notApplicableOf, RecordSpec, resourcesFor, run, urnOf, violationsOf } from "./fixtures";
+import { ed25519SeedOffCurve } from "../support/keys";
 
 interface Case {
   policy: string;
@@ -21,6 +23,11 @@ interface Case {
 const apexTxt = (spf: string): RecordSpec => ({ name: DOMAIN, type: "TXT", values: [spf] });
 const dmarc = (value: string): RecordSpec => ({ name: `_dmarc.${DOMAIN}`, type: "TXT", values: [value] });
 const dkim = (value: string): RecordSpec => ({ name: `s2026._domainkey.${DOMAIN}`, type: "TXT", values: [value] });
+// Key material made once per file: private keys pasted where public values belong.
+const rsaPrivate = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey;
+const privateDer = rsaPrivate.export({ type: "pkcs8", format: "der" }).toString("base64");
+const privatePem = rsaPrivate.export({ type: "pkcs1", format: "pem" }).toString();
+const seed = ed25519SeedOffCurve().seed.toString("base64");
 const elevenIncludes = `v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:_spf${i}.example.net`).join(" ")} -all`;
 
 const cases: Case[] = [
@@ -48,6 +55,8 @@ const cases: Case[] = [
   { policy: "dkim-valid-key", title: "an Ed25519 key published with k=rsa", change: dkim(`v=DKIM1; k=rsa; p=${keys.ed25519}`), level: "mandatory", message: /k=ed25519/, rfc: /RFC 8463/ },
   { policy: "mx-valid", title: "an IP address as MX host", change: { name: DOMAIN, type: "MX", values: ["10 192.0.2.1"] }, level: "mandatory", message: /is an IP address/, rfc: /RFC 5321/ },
   { policy: "mta-sts-valid-syntax", title: "an id with dashes", change: { name: `_mta-sts.${DOMAIN}`, type: "TXT", values: ["v=STSv1; id=2026-01-01"] }, level: "advisory", message: /id=2026-01-01/, rfc: /RFC 8461/ },
+  { policy: "dns-no-private-key", title: "a base64 private key as a verification token", change: apexTxt(privateDer), level: "mandatory", message: /the value holds a PRIVATE key \(a private key in base64 DER form: an RSA key, PKCS#8\)/, rfc: /RFC 6376 §3\.6\.1/ },
+  { policy: "dns-no-private-key", title: "an Ed25519 seed as a DKIM key", change: dkim(`v=DKIM1; k=ed25519; p=${seed}`), level: "mandatory", message: /PRIVATE key .*the private seed of an Ed25519 key/, rfc: /RFC 6376/ },
   { policy: "tls-rpt-valid-syntax", title: "no rua", change: { name: `_smtp._tls.${DOMAIN}`, type: "TXT", values: ["v=TLSRPTv1"] }, level: "advisory", message: /rua/, rfc: /RFC 8460/ },
 ];
 
@@ -89,6 +98,7 @@ describe.each(MANAGERS)("resource policies on %s: one change to the baseline", (
 /** Changes that legitimately trip a second policy. */
 const relatedPolicies: Record<string, string[]> = {
   "spf-no-pass-all": [],
+  "dns-no-private-key": ["dkim-valid-key"],
   "dmarc-valid-syntax": ["dmarc-no-monitor-only-in-production", "dmarc-full-coverage-in-production"],
 };
 
@@ -141,6 +151,22 @@ describe.each(MANAGERS)("txt-string-length on %s", (manager) => {
     if (manager === "cloudflare") txt.inputs.content = cloudflareTxtContent(long);
     else txt.inputs.records = ["v=spf1 mx -all", `${long.slice(0, 255)}""${long.slice(255)}`];
     expect(violationsOf(await run(resources, { stackPolicies: false }), "txt-string-length")).toEqual([]);
+  });
+});
+
+describe.each(MANAGERS)("dns-no-private-key on %s: any record, whoever declared it", (manager) => {
+  test("a PEM private key split over TXT strings, at a name no mail policy reads, is found in the joined value", async () => {
+    const result = await run([...domainWith(manager), ...resourcesFor(manager, { name: `backup.${DOMAIN}`, type: "TXT", values: ["ok", privatePem.replace(/\n/g, " ")] }, { resourceName: "backup" })], { stackPolicies: false });
+    const found = violationsOf(result, "dns-no-private-key");
+    expect(found.map((v) => v.enforcementLevel)).toEqual(["mandatory"]);
+    expect(found[0].message).toMatch(manager === "cloudflare" ? /the value holds a PRIVATE key \(a PEM "RSA PRIVATE KEY" block\)/ : /value 2 holds a PRIVATE key \(a PEM "RSA PRIVATE KEY" block\)/);
+    expect(found[0].message).toContain(`TXT backup.${DOMAIN}`);
+  });
+
+  test("public keys, tokens and addresses pass; address and name records are not read", async () => {
+    const result = await run(domainWith(manager), { stackPolicies: false });
+    expect(violationsOf(result, "dns-no-private-key")).toEqual([]);
+    expect(notApplicableOf(result, "dns-no-private-key").map((n) => n.reason)).toContain("Policy does not apply to A, AAAA, MX, CNAME, NS, PTR, SRV, DNAME, ALIAS records");
   });
 });
 
