@@ -9,6 +9,11 @@ import * as YAML from "yaml";
 import { allPolicies } from "../policies/all";
 import { planMailDomain } from "../components/plan/plan";
 import { runProgram } from "./support/pulumi";
+import { MAIL_DOMAIN_ARG_FIELDS } from "../components/args";
+import { MAX_EXTRA_TXT_OCTETS } from "../components/plan/args";
+import * as schema from "../components/records/args-schema";
+import { MAX_PUBLIC_KEY_OCTETS } from "../components/records/dkim";
+import { MAX_MESSAGE_OCTETS, MAX_NAME_OCTETS } from "../components/records/wire";
 
 const ROOT = path.join(__dirname, "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -53,4 +58,39 @@ test("the README's policy tables name every policy of the pack, with its default
 test("the layout tour names folders that exist", () => {
   const tour = README.slice(README.indexOf("## Layout"));
   for (const m of tour.matchAll(/^(\S+\/)\s/gm)) expect(fs.existsSync(path.join(ROOT, m[1]))).toBe(true);
+});
+
+describe("the README's argument caps and codes", () => {
+  const section = README.slice(README.indexOf("### What the arguments hold"), README.indexOf("### DKIM keys and rotation"));
+  const capOf = (what: string) => {
+    const row = section.split("\n").find((l) => l.startsWith(`| ${what} |`));
+    expect(row).toBeDefined();
+    return Number(row!.split("|")[2].trim().split(" ")[0].replace(/,/g, ""));
+  };
+
+  test("each cap is the one the schemas declare", () => {
+    const list = (s: unknown) => (s as { maxItems: number }).maxItems;
+    const fields = (s: unknown) => (s as { fields: Record<string, unknown> }).fields;
+    expect(capOf("any string argument")).toBe(schema.DEFAULT_MAX_OCTETS);
+    expect(capOf("`dkim[].publicKey`, a preset's `dkimPublicKey`")).toBe(MAX_PUBLIC_KEY_OCTETS);
+    expect(capOf("an `extraTxt` value")).toBe(MAX_EXTRA_TXT_OCTETS);
+    expect(capOf("any list (`extraTxt`, `dkim`, `spf.ip4`, `spf.include`, …)")).toBe(schema.DEFAULT_MAX_ITEMS);
+    expect([list(MAIL_DOMAIN_ARG_FIELDS.extraTxt), list(MAIL_DOMAIN_ARG_FIELDS.dkim), list(fields(MAIL_DOMAIN_ARG_FIELDS.spf).ip4)]).toEqual([schema.DEFAULT_MAX_ITEMS, schema.DEFAULT_MAX_ITEMS, schema.DEFAULT_MAX_ITEMS]);
+    expect(capOf("`mx`, `mtaSts.mx`")).toBe(list(MAIL_DOMAIN_ARG_FIELDS.mx));
+    expect(list(fields(MAIL_DOMAIN_ARG_FIELDS.mtaSts).mx)).toBe(list(MAIL_DOMAIN_ARG_FIELDS.mx));
+    expect(capOf("`dmarc.rua`, `dmarc.ruf`, `tlsRpt.rua`")).toBe(list(fields(MAIL_DOMAIN_ARG_FIELDS.dmarc).rua));
+    expect([list(fields(MAIL_DOMAIN_ARG_FIELDS.dmarc).ruf), list(fields(MAIL_DOMAIN_ARG_FIELDS.tlsRpt).rua)]).toEqual([10, 10]);
+    expect(capOf("`dmarc.failureOptions`")).toBe(list(fields(MAIL_DOMAIN_ARG_FIELDS.dmarc).failureOptions));
+    expect(capOf("`amazonSes.dkimTokens`, `protonMail.dkimTargets`")).toBe(list(fields(MAIL_DOMAIN_ARG_FIELDS.amazonSes).dkimTokens));
+    expect(capOf("a record's owner name (`_dmarc.` + the domain, `<selector>._domainkey.` + the domain, …)")).toBe(MAX_NAME_OCTETS);
+    expect(capOf("a record set (all values of one name and type)")).toBe(MAX_MESSAGE_OCTETS);
+  });
+
+  test("every code in the argument error table is one the code emits", () => {
+    const table = section.slice(section.indexOf("The codes of these errors"));
+    const codes = [...table.matchAll(/`((?:args|plan|stack)\.[a-z-]+)`/g)].map((m) => m[1]);
+    expect(codes.length).toBeGreaterThanOrEqual(10);
+    const sources = ["components/records/args-schema.ts", "components/plan/plan.ts", "components/stack-config.ts"].map((f) => fs.readFileSync(path.join(ROOT, f), "utf8")).join("\n");
+    for (const code of codes) expect([code, sources.includes(`"${code}"`)]).toEqual([code, true]);
+  });
 });
