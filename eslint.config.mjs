@@ -23,4 +23,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The report core is pure too: models, parsers, dedup keys and the summary; no Pulumi and no I/O.
+    files: ["reports/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { group: ["@pulumi/*"], message: "reports/ is the pure report core: no Pulumi import." },
+          { group: ["fs", "node:fs", "fs/*", "node:fs/*", "net", "node:net", "tls", "node:tls", "dns", "node:dns", "http", "node:http", "https", "node:https", "dgram", "node:dgram", "child_process", "node:child_process", "zlib", "node:zlib", "better-sqlite3", "pg", "imapflow", "mailparser", "yauzl"], message: "reports/ is the pure report core: no I/O (sources and stores live in cli/reports/)." },
+        ],
+      }],
+    },
+  },
 );
