@@ -1,13 +1,13 @@
 /**
  * Reading a parsed XML tree with findings instead of exceptions: the aggregate parser asks for an element's text
- * or its children, and every surprise (a repeated element, an element where text was expected, an undeclared
- * entity) becomes a finding in one place. Findings that repeat (the same unknown value in 10,000 records) are
+ * or its children, and every surprise (a repeated element, an element where text was expected) becomes a finding
+ * in one place. Findings that repeat (the same unknown value in 10,000 records) are
  * reported once with their count.
  */
-import { decodeEntities } from "./xml";
 import { finding, ReportFinding, Severity } from "./findings";
+import type { XmlElement } from "./xml";
 
-export type XmlNode = unknown;
+export type XmlNode = XmlElement;
 
 /** Collects a document's findings; repeats of the same code and message are counted, not listed. */
 export class FindingCollector {
@@ -37,46 +37,28 @@ export class FindingCollector {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** The child elements named `name`, always as a list. */
-export function children(node: XmlNode, name: string): XmlNode[] {
-  if (!isObject(node)) return [];
-  const v = node[name];
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
+/** The child elements named `name`, in document order. */
+export function children(node: XmlNode | undefined, name: string): XmlNode[] {
+  return node ? node.children.filter((c) => c.name === name) : [];
 }
 
 /** The one child element named `name`; a repeated one is an error (`where` names it in the message). */
-export function child(node: XmlNode, name: string, where: string, c: FindingCollector, code: string, rfc: string): XmlNode | undefined {
+export function child(node: XmlNode | undefined, name: string, where: string, c: FindingCollector, code: string, rfc: string): XmlNode | undefined {
   const all = children(node, name);
   if (all.length > 1) c.add(code, "error", `<${name}> appears ${all.length} times in ${where}, where the schema allows one: the report is ambiguous and was not read.`, rfc);
   return all[0];
 }
 
-/** Text of an element: its text and CDATA content, entities decoded; undefined when it has child elements. */
+/** Text of an element, trimmed; undefined when it holds child elements instead. */
 export function textOf(node: XmlNode): string | undefined {
-  if (typeof node === "string") return decodeEntities(node);
-  if (typeof node === "number" || typeof node === "boolean") return String(node);
-  if (!isObject(node)) return undefined;
-  let out = "";
-  for (const [k, v] of Object.entries(node)) {
-    if (k.startsWith("@_")) continue;
-    if (k === "#text") {
-      const d = typeof v === "string" ? decodeEntities(v) : String(v);
-      if (d === undefined) return undefined;
-      out += d;
-    } else if (k === "#cdata") out += Array.isArray(v) ? v.join("") : String(v);
-    else return undefined;
-  }
-  return out.trim();
+  return node.children.length > 0 ? undefined : node.text.trim();
 }
 
 /**
- * The text of the one child `name` of `node`, or undefined when it is absent. Problems (repeated, not text, an
- * undeclared entity) are errors in `c`.
+ * The text of the one child `name` of `node`, or undefined when it is absent. Problems (repeated, holding
+ * elements where text belongs) are errors in `c`.
  */
-export function leaf(node: XmlNode, name: string, where: string, c: FindingCollector, ns: string, rfc: string): string | undefined {
+export function leaf(node: XmlNode | undefined, name: string, where: string, c: FindingCollector, ns: string, rfc: string): string | undefined {
   const all = children(node, name);
   if (all.length === 0) return undefined;
   if (all.length > 1) {
@@ -85,7 +67,7 @@ export function leaf(node: XmlNode, name: string, where: string, c: FindingColle
   }
   const t = textOf(all[0]);
   if (t === undefined) {
-    c.add(`${ns}.not-text`, "error", `<${name}> in ${where} holds elements or an undeclared entity (XML 1.0 §4.1) where the schema wants text: the report was not read.`, rfc);
+    c.add(`${ns}.not-text`, "error", `<${name}> in ${where} holds elements where the schema wants text: the report was not read.`, rfc);
     return undefined;
   }
   return t;

@@ -11,7 +11,7 @@
 import { canonicalIp, isIPv4, isIPv6 } from "../../components/records/ip";
 import type { AggregateFormat, AggregateRecord, AggregateReport, DkimAuthResult, PolicyOverrideReason, PolicyPublished, SpfAuthResult } from "../model";
 import { ReportFinding, quoted } from "../findings";
-import { children, child, FindingCollector, leaf, wholeNumber, XmlNode } from "../tree";
+import { children, child, FindingCollector, leaf, textOf, wholeNumber, XmlNode } from "../tree";
 import type { XmlDocument } from "../xml";
 
 export const DMARC2_NAMESPACE = "urn:ietf:params:xml:ns:dmarc-2.0";
@@ -78,7 +78,7 @@ function read(doc: XmlDocument, c: FindingCollector): AggregateReport {
   } else if (begin !== undefined && end !== undefined && begin > end) {
     c.add("aggregate.date-range-reversed", "warning", `<date_range> begins (${begin}) after it ends (${end}); the report was read with the range as given.`, rfc);
   }
-  const errors = children(meta, "error").map((e) => leaf({ error: e }, "error", "<report_metadata>", c, "aggregate", rfc) ?? "").filter((e) => e !== "");
+  const errors = children(meta, "error").map((e) => textOf(e) ?? "").filter((e) => e !== "");
 
   const policy = readPolicy(child(fb, "policy_published", "<feedback>", c, "aggregate.repeated-element", rfc), format, rfc, c);
 

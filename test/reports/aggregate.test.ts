@@ -166,7 +166,8 @@ describe("refused: reports are attacked through their XML", () => {
   test("an undeclared entity makes the document not well-formed", () => {
     const r = parse(renderAggregateXml(sampleAggregate()).replace("<org_name>google.com</org_name>", "<org_name>&nbsp;google.com</org_name>"));
     expect(r.kind).toBe("rejected");
-    expect(codes(r)).toContain("aggregate.not-text");
+    expect(codes(r)).toEqual(["xml.not-well-formed"]);
+    expect(r.findings[0].message).toMatch(/undefined entity/);
   });
 
   test("a truncated document is refused whole, with the line it broke at", () => {
