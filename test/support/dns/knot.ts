@@ -1,10 +1,9 @@
 /**
  * Knot DNS (knotd) as the test server: a YAML config and zone files in a fresh temp dir, knotd in the foreground on
- * a free loopback port, readiness by SOA queries, reloads through knotc, and no knotd left behind: stop() kills it
- * by its pid, a process `exit` hook kills any still running, and a watchdog shell kills it if this process dies
- * without running hooks (SIGKILL, jest tearing a worker down).
+ * a free loopback port, readiness by SOA queries, reloads through knotc, and no knotd left behind (the watched
+ * child process of ../server-process.ts).
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,30 +11,11 @@ import { rawQuery } from "./client";
 import { forwardTo, withFaults } from "./faults";
 import { listen, type Listener } from "./transport";
 import { prepareZones, renderPreparedZone, type PreparedZone } from "./zone";
+import { findProgram, isExecutable, sleep, startServerProcess, type ServerProcess } from "../server-process";
 import type { DnsServer, StartOptions, Zone } from "./types";
 
 /** How long knotd gets to answer for every zone after start or reload. */
 const READY_TIMEOUT_MS = Number(process.env.MAILDOMAIN_DNS_READY_TIMEOUT_MS ?? 10_000);
-const SEARCH_DIRS = ["/usr/sbin", "/usr/local/sbin", "/sbin"];
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Path of an executable on PATH or in the sbin directories, or undefined. */
-export function findProgram(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter).filter(Boolean), ...SEARCH_DIRS];
-  for (const d of dirs) {
-    const f = path.join(d, name);
-    if (isExecutable(f)) return f;
-  }
-  return undefined;
-}
 
 /** knotd's path (env MAILDOMAIN_KNOTD overrides the search), or undefined when Knot is not installed. */
 export function findKnotd(): string | undefined {
@@ -49,39 +29,6 @@ function findKnotc(knotd: string): string {
   const found = isExecutable(sibling) ? sibling : findProgram("knotc");
   if (!found) throw new Error(`knotc not found next to ${knotd} or on PATH: run .ci/install-system-deps`);
   return found;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Never leave knotd behind.
-
-const live = new Set<ChildProcess>();
-function killLive(): void {
-  for (const c of live) {
-    try { if (c.pid) process.kill(c.pid, "SIGKILL"); } catch { /* gone */ }
-  }
-}
-/** Kill tracked knotd processes when this process exits; the hook is only installed while any are running. */
-function track(child: ChildProcess): void {
-  if (live.size === 0) process.on("exit", killLive);
-  live.add(child);
-  child.once("exit", () => {
-    live.delete(child);
-    if (live.size === 0) process.off("exit", killLive);
-  });
-}
-
-/**
- * A shell that waits for EOF on its stdin (a pipe only this process holds) and then kills knotd and removes the
- * temp dir: when this process dies, however, the pipe closes. Unref'd so it never keeps node alive.
- */
-function startWatchdog(pid: number, dir: string): ChildProcess {
-  const script = 'read -r _ignored; kill -TERM "$0" 2>/dev/null; sleep 0.2; kill -KILL "$0" 2>/dev/null; rm -rf -- "$1"';
-  const w = spawn("/bin/sh", ["-c", script, String(pid), dir], { stdio: ["pipe", "ignore", "ignore"] });
-  w.on("error", () => undefined);
-  w.unref();
-  (w.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  w.stdin?.on("error", () => undefined);
-  return w;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -140,10 +87,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
 /** True once every zone answers its SOA authoritatively. */
 async function allZonesAnswer(address: string, zones: PreparedZone[]): Promise<boolean> {
   const results = await Promise.all(
@@ -154,29 +97,6 @@ async function allZonesAnswer(address: string, zones: PreparedZone[]): Promise<b
     ),
   );
   return results.every(Boolean);
-}
-
-/** Ring buffer of a child's output, for error messages. */
-class OutputTail {
-  private text = "";
-  private total = 0;
-  constructor(private readonly max = 16_384) {}
-  add(chunk: Buffer | string): void {
-    const s = chunk.toString();
-    this.total += s.length;
-    this.text = (this.text + s).slice(-this.max);
-  }
-  /** A position to read new output from. */
-  mark(): number {
-    return this.total;
-  }
-  /** Output added since `mark` (as much as is kept). */
-  since(mark: number): string {
-    return this.text.slice(Math.max(0, this.text.length - (this.total - mark)));
-  }
-  toString(): string {
-    return this.text.trim() || "(no output)";
-  }
 }
 
 function run(file: string, args: string[]): Promise<{ code: number; output: string }> {
@@ -190,49 +110,16 @@ function run(file: string, args: string[]): Promise<{ code: number; output: stri
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Running {
-  child: ChildProcess;
-  watchdog: ChildProcess;
+interface Running extends ServerProcess {
   port: number;
-  tail: OutputTail;
-  exited: Promise<void>;
-  exitInfo?: string;
 }
 
 function spawnKnotd(knotd: string, conf: string, dir: string, port: number): Running {
-  const tail = new OutputTail();
-  const child = spawn(knotd, ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-  const r: Running = { child, port, tail, watchdog: undefined as unknown as ChildProcess, exited: Promise.resolve() };
-  r.exited = new Promise<void>((resolve) => {
-    child.once("exit", (code, signal) => {
-      r.exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-      try { if (r.watchdog?.pid) process.kill(r.watchdog.pid, "SIGKILL"); } catch { /* gone */ }
-      resolve();
-    });
-    child.once("error", (e) => {
-      r.exitInfo = `spawn error: ${e.message}`;
-      resolve();
-    });
-  });
-  child.stdout?.on("data", (c) => tail.add(c));
-  child.stderr?.on("data", (c) => tail.add(c));
-  if (child.pid) {
-    track(child);
-    r.watchdog = startWatchdog(child.pid, dir);
-  }
-  return r;
+  return Object.assign(startServerProcess(knotd, ["-c", conf], dir), { port });
 }
 
 async function killKnotd(r: Running): Promise<void> {
-  if (r.exitInfo === undefined && r.child.pid) {
-    try { process.kill(r.child.pid, "SIGTERM"); } catch { /* gone */ }
-    const timer = setTimeout(() => { try { process.kill(r.child.pid!, "SIGKILL"); } catch { /* gone */ } }, 2000);
-    await r.exited;
-    clearTimeout(timer);
-  } else {
-    await r.exited;
-  }
-  try { if (r.watchdog?.pid) process.kill(r.watchdog.pid, "SIGKILL"); } catch { /* gone */ }
+  await r.stop();
 }
 
 /** Wait until knotd answers for every zone; throws with knotd's output if it exits, fails a zone, or times out. */
