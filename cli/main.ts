@@ -1,5 +1,5 @@
 /**
- * `maildomain plan | check | import`: argument parsing (commander) and exit codes. Each
+ * `maildomain plan | check | import | reports`: argument parsing (commander) and exit codes. Each
  * subcommand lives in its own folder and takes parsed, typed options and an `Io`.
  *
  * Exit codes: 0 nothing mandatory violated / no error finding; 1 a mandatory policy violated,
@@ -12,7 +12,7 @@ import { packageVersion } from "./version";
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let result: Promise<number> = Promise.resolve(EXIT.ok);
   const program = new Command("maildomain")
-    .description("Mail DNS as code: plan a Pulumi program offline with the policy pack, check live DNS, import a zone.")
+    .description("Mail DNS as code: plan a Pulumi program offline with the policy pack, check live DNS, import a zone, read DMARC and TLS reports.")
     .version(packageVersion(), "-V, --version", "print the version of maildomain")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -66,6 +66,26 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(new Option("--dns <manager>", "DNS manager of the generated args (zoneName is the zone's origin)").choices(["cloudflare", "route53"]).default("cloudflare"))
     .action((zonefile: string, opts) => {
       result = import("./import/command").then((m) => m.runImport({ ...opts, zonefile }, io));
+    });
+
+  program
+    .command("reports")
+    .description(
+      "read DMARC aggregate, DMARC failure and SMTP TLS reports (files, folders, .gz, .zip, .eml, mbox, Maildir, IMAP) " +
+        "into the report store, then summarize what it holds; without a source, only summarize",
+    )
+    .argument("[sources...]", "files or folders (read recursively, by content): XML, JSON, gzip, zip, messages, mbox files, Maildirs")
+    .option("--db <file|url>", "the store: a SQLite file, or a postgres:// URL (default: ./maildomain-reports.sqlite)")
+    .option("--imap <url>", "read an IMAP mailbox: imaps://USER@HOST[:PORT]/MAILBOX (password in MAILDOMAIN_IMAP_PASSWORD)")
+    .option("--ca <file>", "PEM file of the CA that signed the IMAP server's certificate (a private CA)")
+    .option("--imap-archive <folder>", "move each IMAP message to this folder once its reports are committed")
+    .option("--json", "print { reports, stored, findings, domains, tls, failures }", false)
+    .option("--domain <domain>", "summarize only this domain and its subdomains (repeatable)", collect, [])
+    .option("--since <date>", "summarize reports whose period ends on or after this (2024-05-01, an ISO date-time, or 30d)")
+    .option("--until <date>", "summarize reports whose period begins before the end of this (2024-05-31 includes that day)")
+    .option("--max-size <size>", "the largest file, message or decompressed report to read (default 64M; a bigger gzip or zip is refused as a bomb)")
+    .action((sources: string[], opts) => {
+      result = import("./reports/command").then((m) => m.runReports({ ...opts, sources }, io));
     });
 
   try {

@@ -1,0 +1,157 @@
+/**
+ * The store's schema, as numbered migrations applied in order by `maildomain reports` itself (the version is in
+ * `schema_migrations`). The same tables in SQLite and PostgreSQL; only the column types of keys differ.
+ *
+ * Layout (everything part 2's analysis needs is a column, never a document to parse again):
+ *
+ *   reports            one row per report of any kind: the dedup identity UNIQUE (kind, org_key, report_id), the
+ *                      domain it is about, its period (Unix seconds), where it was first read and when
+ *   aggregate_reports  the rest of an aggregate report's metadata and its policy_published
+ *   aggregate_records  one row per <record>: source IP, count, evaluated disposition/DKIM/SPF, identifiers
+ *   aggregate_dkim     the raw DKIM results of a record (domain, selector, result)
+ *   aggregate_spf      the raw SPF results of a record (domain, scope, result)
+ *   tls_policies       one row per policy of a TLS report, with its summary counts
+ *   tls_failures       its failure details (result type, receiving MX, sending and receiving IPs, count)
+ *   failure_reports    an ARF failure report's fields and the original message's headers
+ *
+ * Children are keyed by (report, ordinal) rather than generated ids, so a whole report is written with
+ * multi-row inserts and no round trip per row.
+ */
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (d: Dialect) => string[];
+}
+
+const id = (d: Dialect) => (d === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+const ref = (d: Dialect) => (d === "sqlite" ? "INTEGER" : "BIGINT");
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "reports, aggregate records with their DKIM and SPF results, TLS policies and failures, failure reports",
+    statements: (d) => [
+      `CREATE TABLE reports (
+        id ${id(d)},
+        kind TEXT NOT NULL CHECK (kind IN ('aggregate', 'failure', 'tlsrpt')),
+        org_key TEXT NOT NULL,
+        org_name TEXT NOT NULL,
+        report_id TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        begin_at BIGINT,
+        end_at BIGINT,
+        source TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        CONSTRAINT reports_identity UNIQUE (kind, org_key, report_id)
+      )`,
+      `CREATE INDEX reports_by_kind_domain ON reports (kind, domain, end_at)`,
+      `CREATE TABLE aggregate_reports (
+        report ${ref(d)} PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        namespace TEXT,
+        version TEXT,
+        email TEXT,
+        extra_contact_info TEXT,
+        generator TEXT,
+        errors TEXT NOT NULL,
+        adkim TEXT, aspf TEXT, p TEXT, sp TEXT, np TEXT, pct INTEGER, fo TEXT, testing TEXT, discovery_method TEXT
+      )`,
+      `CREATE TABLE aggregate_records (
+        report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        source_ip TEXT NOT NULL,
+        count BIGINT NOT NULL,
+        disposition TEXT NOT NULL,
+        dkim TEXT NOT NULL,
+        spf TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        header_from TEXT NOT NULL,
+        envelope_from TEXT,
+        envelope_to TEXT,
+        PRIMARY KEY (report, ordinal)
+      )`,
+      `CREATE INDEX aggregate_records_by_ip ON aggregate_records (source_ip)`,
+      `CREATE TABLE aggregate_dkim (
+        report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        record INTEGER NOT NULL,
+        ordinal INTEGER NOT NULL,
+        domain TEXT NOT NULL,
+        selector TEXT,
+        result TEXT NOT NULL,
+        human_result TEXT,
+        PRIMARY KEY (report, record, ordinal)
+      )`,
+      `CREATE TABLE aggregate_spf (
+        report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        record INTEGER NOT NULL,
+        ordinal INTEGER NOT NULL,
+        domain TEXT NOT NULL,
+        scope TEXT,
+        result TEXT NOT NULL,
+        human_result TEXT,
+        PRIMARY KEY (report, record, ordinal)
+      )`,
+      `CREATE TABLE tls_policies (
+        report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        policy_type TEXT NOT NULL,
+        policy_domain TEXT NOT NULL,
+        policy_strings TEXT NOT NULL,
+        mx_hosts TEXT NOT NULL,
+        successful BIGINT NOT NULL,
+        failed BIGINT NOT NULL,
+        PRIMARY KEY (report, ordinal)
+      )`,
+      `CREATE INDEX tls_policies_by_domain ON tls_policies (policy_domain)`,
+      `CREATE TABLE tls_failures (
+        report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        policy INTEGER NOT NULL,
+        ordinal INTEGER NOT NULL,
+        result_type TEXT NOT NULL,
+        failed_sessions BIGINT NOT NULL,
+        sending_mta_ip TEXT,
+        receiving_mx_hostname TEXT,
+        receiving_mx_helo TEXT,
+        receiving_ip TEXT,
+        additional_information TEXT,
+        failure_reason_code TEXT,
+        PRIMARY KEY (report, policy, ordinal)
+      )`,
+      `CREATE TABLE failure_reports (
+        report ${ref(d)} PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+        feedback_type TEXT NOT NULL,
+        user_agent TEXT,
+        version TEXT,
+        source_ip TEXT,
+        arrival_at BIGINT,
+        auth_failure TEXT,
+        authentication_results TEXT,
+        original_mail_from TEXT,
+        original_rcpt_to TEXT NOT NULL,
+        reporting_mta TEXT,
+        delivery_result TEXT,
+        identity_alignment TEXT,
+        dkim_domain TEXT,
+        dkim_selector TEXT,
+        dkim_identity TEXT,
+        spf_dns TEXT,
+        original_headers TEXT,
+        original_from TEXT,
+        original_subject TEXT,
+        original_message_id TEXT,
+        original_date TEXT,
+        message_id TEXT,
+        message_date BIGINT,
+        message_from TEXT,
+        message_subject TEXT
+      )`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`;

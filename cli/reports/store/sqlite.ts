@@ -1,0 +1,109 @@
+/**
+ * The SQLite store (better-sqlite3): one file, WAL journal so readers never block the writer, a busy timeout so
+ * a second process waits for the first instead of failing, and `BEGIN IMMEDIATE` per report so two writers
+ * serialize on the write lock and the second sees the first's report as a duplicate. Commits survive a killed
+ * process in both modes; `durable` adds an fsync per commit (power loss).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+import type { Report } from "../../../reports/model";
+import type { ReportFilter } from "../../../reports/filter";
+import { UsageError } from "../../io";
+import { Migration, MIGRATIONS, MIGRATIONS_TABLE } from "./schema";
+import { storedCounts, summaryGroups, Query } from "./queries";
+import { childRows, REPORT_COLUMNS, reportRow, Value } from "./rows";
+import type { InsertResult, OpenOptions, ReportStore } from "./store";
+
+/** How long a writer waits for another process's transaction before giving up. */
+const BUSY_TIMEOUT_MS = 60_000;
+
+export function migrateSqlite(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
+  let applied = 0;
+  db.transaction(() => {
+    db.exec(MIGRATIONS_TABLE);
+    const current = (db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
+    const known = migrations[migrations.length - 1]?.version ?? 0;
+    if (current > known) {
+      throw new UsageError(`the store ${db.name} has schema version ${current}, newer than this maildomain knows (${known}): it was written by a newer version. Upgrade maildomain, or use another --db.`);
+    }
+    for (const m of migrations.filter((m) => m.version > current)) {
+      for (const sql of m.statements("sqlite")) db.exec(sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
+      applied++;
+    }
+  }).immediate();
+  return applied;
+}
+
+export function openSqliteStore(file: string, opts: OpenOptions): ReportStore {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) throw new UsageError(`--db ${file}: the folder ${dir} does not exist; create it first.`);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${opts.durable ? "FULL" : "NORMAL"}`);
+    db.pragma("foreign_keys = ON");
+    migrateSqlite(db);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--db ${file}: the store cannot be opened (${(e as Error).message}). Is it a maildomain SQLite store, and can this user write to it and its folder?`);
+  }
+  return new SqliteStore(db, file);
+}
+
+class SqliteStore implements ReportStore {
+  private readonly insertReport: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly write: (report: Report, source: string) => InsertResult;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly location: string,
+  ) {
+    this.insertReport = db.prepare(
+      `INSERT INTO reports (${REPORT_COLUMNS.join(", ")}) VALUES (${REPORT_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (kind, org_key, report_id) DO NOTHING RETURNING id`,
+    );
+    const tx = db.transaction((report: Report, source: string): InsertResult => {
+      const row = reportRow(report, source, new Date());
+      const inserted = this.insertReport.get(...REPORT_COLUMNS.map((c) => row[c])) as { id: number } | undefined;
+      if (!inserted) return "duplicate";
+      for (const t of childRows(report, inserted.id)) {
+        if (t.rows.length === 0) continue;
+        const stmt = this.statement(t.table, t.columns);
+        for (const r of t.rows) stmt.run(...r);
+      }
+      return "stored";
+    });
+    this.write = (report, source) => tx.immediate(report, source);
+  }
+
+  private statement(table: string, columns: string[]): Database.Statement {
+    let s = this.statements.get(table);
+    if (!s) {
+      s = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      this.statements.set(table, s);
+    }
+    return s;
+  }
+
+  async insert(report: Report, source: string): Promise<InsertResult> {
+    return this.write(report, source);
+  }
+
+  private readonly query: Query = async (sql: string, params: Value[]) => this.db.prepare(sql).all(...params) as Record<string, unknown>[];
+
+  stored(filter: ReportFilter) {
+    return storedCounts(this.query, filter);
+  }
+
+  summary(filter: ReportFilter) {
+    return summaryGroups(this.query, filter);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

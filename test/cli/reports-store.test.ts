@@ -1,0 +1,210 @@
+/**
+ * The report store, the same suite on SQLite and on a real PostgreSQL server: migrations, one transaction per
+ * report, dedup by (kind, organisation, report id), every field in its column, the summary's grouping and filters.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+import { Client } from "pg";
+import { openStore, type ReportStore } from "../../cli/reports/store/store";
+import { SCHEMA_VERSION } from "../../cli/reports/store/schema";
+import { parseFailureReport } from "../../reports/failure/parse";
+import type { FailureReport } from "../../reports/model";
+import { buildSummary } from "../../reports/summary";
+import { postgresAvailable, startPostgres, type PostgresServer } from "../support/postgres";
+import { sampleAggregate, sampleTls } from "../support/reports";
+
+jest.setTimeout(60_000);
+
+let pg: PostgresServer | undefined;
+let dbCounter = 0;
+const usePostgres = postgresAvailable();
+
+beforeAll(async () => {
+  if (usePostgres) pg = await startPostgres();
+});
+afterAll(async () => {
+  await pg?.stop();
+});
+
+interface Backend {
+  name: string;
+  /** A fresh, empty store location. */
+  fresh(): Promise<string>;
+  /** Raw SQL on the store, for assertions. */
+  sql(db: string, query: string): Promise<Record<string, unknown>[]>;
+}
+
+const sqlite: Backend = {
+  name: "SQLite",
+  fresh: async () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-store-")), "reports.sqlite"),
+  sql: async (db, query) => {
+    const d = new Database(db, { readonly: true });
+    try {
+      return d.prepare(query).all() as Record<string, unknown>[];
+    } finally {
+      d.close();
+    }
+  },
+};
+
+const postgres: Backend = {
+  name: "PostgreSQL",
+  fresh: async () => pg!.createDatabase(`store_${process.pid}_${++dbCounter}`),
+  sql: async (db, query) => {
+    const c = new Client({ connectionString: db });
+    await c.connect();
+    try {
+      return (await c.query(query)).rows;
+    } finally {
+      await c.end();
+    }
+  },
+};
+
+const failure = (): FailureReport =>
+  parseFailureReport(
+    {
+      feedbackReport: "Feedback-Type: auth-failure\r\nUser-Agent: x/1\r\nVersion: 1\r\nAuth-Failure: dmarc\r\nSource-IP: 192.0.2.9\r\nReported-Domain: example.com\r\nArrival-Date: Thu, 02 May 2024 10:00:00 +0000\r\nReporting-MTA: dns; mx.receiver.example\r\n",
+      originalHeaders: "From: ceo@example.com\r\nSubject: pay\r\n",
+      message: {},
+    },
+    "f",
+  ).report!;
+
+describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (backend) => {
+  let db: string;
+  let store: ReportStore;
+  beforeEach(async () => {
+    db = await backend.fresh();
+    store = await openStore(db, { durable: false });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  test("the schema is created by the first open and recorded; a second open migrates nothing", async () => {
+    const versions = await backend.sql(db, "SELECT version, name FROM schema_migrations ORDER BY version");
+    expect(versions.map((v) => Number(v.version))).toEqual([SCHEMA_VERSION]);
+    const again = await openStore(db, { durable: false });
+    await again.close();
+    expect(await backend.sql(db, "SELECT COUNT(*) AS n FROM schema_migrations")).toEqual([{ n: backend === sqlite ? 1 : "1" }]);
+  });
+
+  test("a report is stored once: the same identity again, in any case or spacing of the organisation, is a duplicate", async () => {
+    expect(await store.insert(sampleAggregate(), "a.xml")).toBe("stored");
+    expect(await store.insert(sampleAggregate({ orgName: " Google.COM " }), "b.xml")).toBe("duplicate");
+    expect(await store.insert(sampleAggregate({ reportId: "other" }), "c.xml")).toBe("stored");
+    expect(await store.insert(sampleTls(), "t.json")).toBe("stored");
+    expect(await store.insert(sampleTls(), "t2.json")).toBe("duplicate");
+    expect(await store.insert(failure(), "f.eml")).toBe("stored");
+    expect(await store.insert(failure(), "f2.eml")).toBe("duplicate");
+    expect(await store.stored({ domains: [] })).toEqual({ aggregate: 2, failure: 1, tlsrpt: 1 });
+    const rows = await backend.sql(db, "SELECT kind, org_key, report_id, source FROM reports ORDER BY id");
+    expect(rows.map((r) => [r.kind, r.org_key, r.report_id, r.source])).toEqual([
+      ["aggregate", "google.com", "1234567890", "a.xml"],
+      ["aggregate", "google.com", "other", "c.xml"],
+      ["tlsrpt", "google inc.", "2024-05-01T00:00:00Z_example.com", "t.json"],
+      ["failure", "mx.receiver.example", failure().reportId, "f.eml"],
+    ]);
+  });
+
+  test("every field is a column: records with their DKIM and SPF results, TLS policies and failures, failure reports", async () => {
+    const model = sampleAggregate({ format: "rfc9990", generator: "gen 1" });
+    model.policy = { domain: "example.com", p: "quarantine", sp: "reject", np: "reject", testing: "y", discoveryMethod: "treewalk", adkim: "s" };
+    model.records[0].reasons = [{ type: "local_policy", comment: "known forwarder" }];
+    await store.insert(model, "a.xml");
+    await store.insert(sampleTls(), "t.json");
+    await store.insert(failure(), "f.eml");
+    const agg = await backend.sql(db, "SELECT format, generator, p, sp, np, testing, discovery_method, adkim FROM aggregate_reports");
+    expect(agg).toEqual([{ format: "rfc9990", generator: "gen 1", p: "quarantine", sp: "reject", np: "reject", testing: "y", discovery_method: "treewalk", adkim: "s" }]);
+    const recs = await backend.sql(db, "SELECT ordinal, source_ip, count, disposition, dkim, spf, reasons, header_from, envelope_from FROM aggregate_records ORDER BY ordinal");
+    expect(recs.map((r) => [Number(r.ordinal), r.source_ip, Number(r.count), r.dkim, r.spf, JSON.parse(String(r.reasons)), r.envelope_from])).toEqual([
+      [0, "203.0.113.5", 40, "pass", "pass", [{ type: "local_policy", comment: "known forwarder" }], "example.com"],
+      [1, "198.51.100.7", 3, "fail", "fail", [], "spoof.example"],
+    ]);
+    expect(await backend.sql(db, "SELECT record, domain, selector, result FROM aggregate_dkim")).toEqual([{ record: 0, domain: "example.com", selector: "s2026", result: "pass" }]);
+    expect((await backend.sql(db, "SELECT record, domain, scope, result FROM aggregate_spf ORDER BY record")).map((r) => [r.record, r.domain, r.scope, r.result])).toEqual([
+      [0, "example.com", "mfrom", "pass"],
+      [1, "spoof.example", "mfrom", "softfail"],
+    ]);
+    const tls = await backend.sql(db, "SELECT policy_type, policy_domain, successful, failed, mx_hosts FROM tls_policies");
+    expect(tls.map((t) => [t.policy_type, t.policy_domain, Number(t.successful), Number(t.failed), JSON.parse(String(t.mx_hosts))])).toEqual([["sts", "example.com", 5326, 303, ["mx1.example.com"]]]);
+    const tf = await backend.sql(db, "SELECT result_type, failed_sessions, receiving_mx_hostname, sending_mta_ip FROM tls_failures ORDER BY ordinal");
+    expect(tf.map((t) => [t.result_type, Number(t.failed_sessions), t.receiving_mx_hostname, t.sending_mta_ip])).toEqual([
+      ["certificate-expired", 200, "mx1.example.com", "2001:db8:abcd:12::1"],
+      ["starttls-not-supported", 103, "mx2.example.com", "2001:db8:abcd:13::1"],
+    ]);
+    const fr = await backend.sql(db, "SELECT feedback_type, source_ip, auth_failure, original_subject, original_headers FROM failure_reports");
+    expect(fr).toEqual([{ feedback_type: "auth-failure", source_ip: "192.0.2.9", auth_failure: "dmarc", original_subject: "pay", original_headers: "From: ceo@example.com\nSubject: pay" }]);
+  });
+
+  test("the summary groups by domain and source, with dispositions, raw results, TLS failures and failure reports", async () => {
+    await store.insert(sampleAggregate({ reportId: "1" }), "a");
+    await store.insert(sampleAggregate({ reportId: "2", begin: 1714608000, end: 1714694399 }), "b");
+    await store.insert(sampleAggregate({ reportId: "3", domain: "other.example" }), "c");
+    await store.insert(sampleTls(), "t");
+    await store.insert(failure(), "f");
+    const doc = buildSummary(await store.summary({ domains: [] }));
+    expect(doc.domains.map((d) => [d.domain, d.reports, d.messages, d.dmarcPass, d.dmarcFail, d.from, d.to])).toEqual([
+      ["example.com", 2, 86, 80, 6, "2024-05-01T00:00:00Z", "2024-05-02T23:59:59Z"],
+      ["other.example", 1, 43, 40, 3, "2024-05-01T00:00:00Z", "2024-05-01T23:59:59Z"],
+    ]);
+    expect(doc.domains[0].sources).toEqual([
+      { ip: "203.0.113.5", messages: 80, dmarcPass: 80, dmarcFail: 0, spf: { pass: 80, fail: 0, results: [{ domain: "example.com", scope: "mfrom", result: "pass", messages: 80 }] }, dkim: [{ domain: "example.com", selector: "s2026", result: "pass", messages: 80 }], disposition: { none: 80 } },
+      { ip: "198.51.100.7", messages: 6, dmarcPass: 0, dmarcFail: 6, spf: { pass: 0, fail: 6, results: [{ domain: "spoof.example", scope: "mfrom", result: "softfail", messages: 6 }] }, dkim: [], disposition: { none: 6 } },
+    ]);
+    expect(doc.tls).toEqual([
+      {
+        domain: "example.com",
+        policyType: "sts",
+        reports: 1,
+        successful: 5326,
+        failed: 303,
+        from: "2024-05-01T00:00:00Z",
+        to: "2024-05-01T23:59:59Z",
+        failures: [
+          { resultType: "certificate-expired", count: 200, receivingMx: "mx1.example.com" },
+          { resultType: "starttls-not-supported", count: 103, receivingMx: "mx2.example.com" },
+        ],
+      },
+    ]);
+    expect(doc.failures).toEqual([{ domain: "example.com", reports: 1, from: "2024-05-02T10:00:00Z", to: "2024-05-02T10:00:00Z", sources: [{ ip: "192.0.2.9", reports: 1 }] }]);
+  });
+
+  test("filters: a domain and its subdomains (not look-alikes), and periods that overlap the window", async () => {
+    await store.insert(sampleAggregate({ reportId: "1" }), "a");
+    await store.insert(sampleAggregate({ reportId: "2", domain: "mail.example.com" }), "b");
+    await store.insert(sampleAggregate({ reportId: "3", domain: "badexample.com" }), "c");
+    await store.insert(sampleAggregate({ reportId: "4", begin: 1717200000, end: 1717286399 }), "d"); // June 1
+    const domains = async (f: Parameters<ReportStore["summary"]>[0]) => buildSummary(await store.summary(f)).domains.map((d) => `${d.domain}:${d.reports}`).sort();
+    expect(await domains({ domains: ["example.com"] })).toEqual(["example.com:2", "mail.example.com:1"]);
+    expect(await domains({ domains: ["example.com"], since: 1717200000 })).toEqual(["example.com:1"]);
+    expect(await domains({ domains: [], until: 1714608000 })).toEqual(["badexample.com:1", "example.com:1", "mail.example.com:1"]);
+    expect(await store.stored({ domains: ["mail.example.com"] })).toEqual({ aggregate: 1, failure: 0, tlsrpt: 0 });
+  });
+});
+
+test("a store of a newer schema is refused with a usage error, and an unreadable file too", async () => {
+  const db = await sqlite.fresh();
+  (await openStore(db, { durable: false })).close();
+  const d = new Database(db);
+  d.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'now')").run();
+  d.close();
+  await expect(openStore(db, { durable: false })).rejects.toThrow(/schema version 99, newer than this maildomain knows/);
+  const notDb = path.join(path.dirname(db), "notes.txt");
+  fs.writeFileSync(notDb, "this is not a database, it is a text file that is long enough to have a header page".repeat(20));
+  await expect(openStore(notDb, { durable: false })).rejects.toMatchObject({ name: "UsageError" });
+  await expect(openStore("/nonexistent-folder/x.sqlite", { durable: false })).rejects.toThrow(/does not exist/);
+});
+
+test("the SQLite store keeps a WAL journal (readers never block the writer), durable or not", async () => {
+  const db = await sqlite.fresh();
+  const durable = await openStore(db, { durable: true });
+  await durable.insert(sampleAggregate(), "a");
+  await durable.close();
+  const d = new Database(db, { readonly: true });
+  expect(d.pragma("journal_mode", { simple: true })).toBe("wal");
+  d.close();
+});
