@@ -25,13 +25,6 @@ export class FindingCollector {
     else this.byKey.set(key, { f: finding(code, severity, this.source, message, rfc), n: 1 });
   }
 
-  push(...fs: ReportFinding[]): void {
-    for (const f of fs) {
-      if (f.severity === "error") this.failed = true;
-      this.byKey.set(`${f.code}\u0000${f.message}\u0000${this.byKey.size}`, { f, n: 1 });
-    }
-  }
-
   list(): ReportFinding[] {
     return [...this.byKey.values()].map(({ f, n }) => (n > 1 ? { ...f, message: `${f.message} (${n.toLocaleString("en-US")} times in this report)` } : f));
   }
@@ -77,4 +70,19 @@ export function leaf(node: XmlNode | undefined, name: string, where: string, c: 
 export function wholeNumber(s: string): number | undefined {
   if (!/^\+?\d{1,15}$/.test(s.trim())) return undefined;
   return Number(s.trim());
+}
+
+/**
+ * Run a parser's reader with its collector: the report when nothing was an error, the findings always. The
+ * readers are written not to throw; a bug that does becomes an `<kind>.internal-error` finding instead of
+ * stopping the other reports.
+ */
+export function guardedRead<R>(c: FindingCollector, kind: string, what: string, read: () => R | undefined): { report?: R; findings: ReportFinding[] } {
+  try {
+    const report = read();
+    return c.failed || report === undefined ? { findings: c.list() } : { report, findings: c.list() };
+  } catch (e) {
+    c.add(`${kind}.internal-error`, "error", `the report could not be read because of an internal error (${(e as Error).message}); please report it with the ${what}.`);
+    return { findings: c.list() };
+  }
 }

@@ -11,7 +11,7 @@
 import { canonicalIp, isIPv4, isIPv6 } from "../../components/records/ip";
 import type { AggregateFormat, AggregateRecord, AggregateReport, DkimAuthResult, PolicyOverrideReason, PolicyPublished, SpfAuthResult } from "../model";
 import { ReportFinding, quoted } from "../findings";
-import { children, child, FindingCollector, leaf, textOf, wholeNumber, XmlNode } from "../tree";
+import { children, child, FindingCollector, guardedRead, leaf, textOf, wholeNumber, XmlNode } from "../tree";
 import type { XmlDocument } from "../xml";
 
 export const DMARC2_NAMESPACE = "urn:ietf:params:xml:ns:dmarc-2.0";
@@ -46,14 +46,7 @@ function formatOf(doc: XmlDocument, c: FindingCollector): AggregateFormat {
 /** Read an aggregate report from its XML document (root `<feedback>`). Never throws. */
 export function parseAggregateReport(doc: XmlDocument, source: string): AggregateParse {
   const c = new FindingCollector(source);
-  try {
-    const report = read(doc, c);
-    return c.failed ? { findings: c.list() } : { report, findings: c.list() };
-  } catch (e) {
-    // The reader is written not to throw; this keeps a bug from stopping the other reports.
-    c.add("aggregate.internal-error", "error", `the report could not be read because of an internal error (${(e as Error).message}); please report it with the file.`);
-    return { findings: c.list() };
-  }
+  return guardedRead(c, "aggregate", "file", () => read(doc, c));
 }
 
 function read(doc: XmlDocument, c: FindingCollector): AggregateReport {

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { canonicalIp, isIPv4, isIPv6 } from "../../components/records/ip";
 import type { FailureReport } from "../model";
 import { ReportFinding, quoted } from "../findings";
-import { FindingCollector } from "../tree";
+import { FindingCollector, guardedRead } from "../tree";
 
 const RFC = "RFC 5965 §3.1; RFC 6591 §3";
 
@@ -84,13 +84,7 @@ const normalized = (s: string) => s.replace(/\r\n?/g, "\n").trim();
 
 export function parseFailureReport(input: FailureInput, source: string): FailureParse {
   const c = new FindingCollector(source);
-  try {
-    const report = read(input, c);
-    return c.failed || report === undefined ? { findings: c.list() } : { report, findings: c.list() };
-  } catch (e) {
-    c.add("failure.internal-error", "error", `the report could not be read because of an internal error (${(e as Error).message}); please report it with the message.`);
-    return { findings: c.list() };
-  }
+  return guardedRead(c, "failure", "message", () => read(input, c));
 }
 
 function read(input: FailureInput, c: FindingCollector): FailureReport | undefined {

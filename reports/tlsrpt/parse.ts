@@ -8,7 +8,7 @@
 import { canonicalIp, isIPv4, isIPv6 } from "../../components/records/ip";
 import type { TlsFailureDetail, TlsPolicyResult, TlsReport } from "../model";
 import { ReportFinding, quoted } from "../findings";
-import { FindingCollector } from "../tree";
+import { FindingCollector, guardedRead } from "../tree";
 
 const RFC = "RFC 8460 §4.4";
 const POLICY_TYPES = ["sts", "tlsa", "no-policy-found"];
@@ -57,13 +57,7 @@ export function parseTlsReport(text: string, source: string): TlsParse {
 /** Read a TLS report from its parsed JSON value. */
 export function readTlsReport(json: unknown, source: string): TlsParse {
   const c = new FindingCollector(source);
-  try {
-    const report = read(json, c);
-    return c.failed || report === undefined ? { findings: c.list() } : { report, findings: c.list() };
-  } catch (e) {
-    c.add("tlsrpt.internal-error", "error", `the report could not be read because of an internal error (${(e as Error).message}); please report it with the file.`);
-    return { findings: c.list() };
-  }
+  return guardedRead(c, "tlsrpt", "file", () => read(json, c));
 }
 
 /** True when a JSON value looks like a TLS report (used to tell TLS reports from other JSON). */
