@@ -11,17 +11,15 @@
  */
 import * as fs from "node:fs";
 import { normalizeFilterDomain, parseDateBound, ReportFilter } from "../../reports/filter";
-import { finding, hasError, ReportFinding } from "../../reports/findings";
-import { keyString, reportKey } from "../../reports/model";
-import { buildSummary, ReportsDocument, RunCounts } from "../../reports/summary";
+import { hasError } from "../../reports/findings";
+import { buildSummary, ReportsDocument } from "../../reports/summary";
 import { EXIT, Io, UsageError } from "../io";
 import { ProgressLine } from "../progress";
 import { renderHuman } from "./output";
-import { extract } from "./sources/extract";
+import { Ingest } from "./ingest";
 import { fileUnits } from "./sources/files";
 import { openImap, parseImapUrl, type ImapSession } from "./sources/imap";
 import { DEFAULT_LIMITS, Limits, parseSize } from "./sources/limits";
-import type { InputUnit } from "./sources/unit";
 import { DEFAULT_DB, isPostgresUrl, openStore, type ReportStore } from "./store/store";
 
 export interface ReportsOptions {
@@ -77,63 +75,6 @@ function prepare(opts: ReportsOptions, now: number): Prepared {
   return { filter, limits, db: opts.db ?? DEFAULT_DB };
 }
 
-/** Reads units into the store and counts; the part of the command that is the same for files and IMAP. */
-class Ingest {
-  readonly counts: RunCounts = { aggregate: 0, failure: 0, tlsrpt: 0, duplicates: 0, rejected: 0 };
-  readonly findings: ReportFinding[] = [];
-  units = 0;
-  private readonly seen = new Set<string>();
-
-  constructor(
-    private readonly store: ReportStore,
-    private readonly limits: Limits,
-  ) {}
-
-  async read(unit: InputUnit): Promise<void> {
-    this.units++;
-    const findings: ReportFinding[] = [...(unit.findings ?? [])];
-    let rejected = unit.rejected ?? 0;
-    let reports = 0;
-    if (unit.bytes) {
-      const x = await extract(unit.bytes, unit.source, this.limits);
-      findings.push(...x.findings);
-      rejected += x.rejected;
-      for (const { report, source } of x.reports) {
-        let result;
-        try {
-          result = await this.store.insert(report, source);
-        } catch (e) {
-          this.findings.push(...findings);
-          throw new UsageError(
-            `the store ${this.store.location} failed while writing a report from ${source} (${(e as Error).message}). The reports committed before it are kept; run the command again to continue.`,
-          );
-        }
-        reports++;
-        const key = keyString(reportKey(report));
-        if (!this.seen.has(key)) {
-          this.seen.add(key);
-          this.counts[report.kind]++;
-        }
-        if (result === "duplicate") this.counts.duplicates++;
-      }
-    }
-    this.counts.rejected += rejected;
-    if (unit.archive && reports > 0 && rejected === 0 && !hasError(findings)) {
-      try {
-        await unit.archive();
-      } catch (e) {
-        findings.push(finding("imap.archive-failed", "warning", unit.source, `the reports were stored, but the message could not be moved to the archive folder (${(e as Error).message}); it stays in the mailbox, and the next run finds its reports already stored.`));
-      }
-    }
-    this.findings.push(...findings);
-  }
-
-  line(): string {
-    const c = this.counts;
-    return `reading: ${this.units.toLocaleString("en-US")} inputs, ${(c.aggregate + c.failure + c.tlsrpt).toLocaleString("en-US")} reports (${c.duplicates.toLocaleString("en-US")} already stored, ${c.rejected} rejected)…`;
-  }
-}
-
 export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps = {}): Promise<number> {
   const now = deps.now ?? Date.now;
   const input = prepare(opts, Math.floor(now() / 1000));
@@ -148,7 +89,7 @@ export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps
     throw e;
   }
   try {
-    const ingest = new Ingest(store, input.limits);
+    const ingest = new Ingest(store, input.limits, now);
     const progress = new ProgressLine(io, now);
     try {
       const storeFiles = isPostgresUrl(input.db) ? [] : ["", "-wal", "-shm", "-journal"].map((x) => `${input.db}${x}`);
@@ -162,6 +103,7 @@ export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps
           progress.update(() => `${ingest.line()} ${imapTarget!.display}`);
         }
       }
+      await ingest.commit();
     } finally {
       progress.done();
     }

@@ -6,33 +6,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import yazl from "yazl";
 import { extract, type Extraction } from "../../cli/reports/sources/extract";
 import { fileUnits } from "../../cli/reports/sources/files";
 import { DEFAULT_LIMITS, parseSize, type Limits } from "../../cli/reports/sources/limits";
 import type { AggregateReport, FailureReport, TlsReport } from "../../reports/model";
 import { generateWithMailDmarc, mailDmarcAvailable } from "../support/mail-dmarc";
-import { composeMessage, renderAggregateXml, renderArfMessage, renderTlsJson, sampleAggregate, sampleTls } from "../support/reports";
+import { composeMessage, renderAggregateXml, renderArfMessage, renderTlsJson, sampleAggregate, sampleTls, zipArchive } from "../support/reports";
 
 const xml = (id: string) => renderAggregateXml(sampleAggregate({ reportId: id }));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-sources-"));
 const ids = (x: Extraction) => x.reports.map((r) => (r.report.kind === "aggregate" ? r.report.metadata.reportId : r.report.reportId));
 const codes = (x: Extraction) => x.findings.map((f) => f.code);
 
-function zip(entries: [string, Buffer | string][]): Promise<Buffer> {
-  const z = new yazl.ZipFile();
-  for (const [name, content] of entries) {
-    if (name.endsWith("/")) z.addEmptyDirectory(name);
-    else z.addBuffer(Buffer.from(content), name);
-  }
-  z.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    z.outputStream.on("data", (c: Buffer) => chunks.push(c));
-    z.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
-    z.outputStream.on("error", reject);
-  });
-}
+const zip = zipArchive;
 
 describe("archives", () => {
   test("plain XML, .xml.gz, and a .zip with two reports and a folder entry", async () => {

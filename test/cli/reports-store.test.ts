@@ -92,6 +92,15 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
     expect(await backend.sql(db, "SELECT COUNT(*) AS n FROM schema_migrations")).toEqual([{ n: backend === sqlite ? 1 : "1" }]);
   });
 
+  test("nothing is visible to other connections before commit(), everything after", async () => {
+    await store.insert(sampleAggregate(), "a.xml");
+    const before = Number((await backend.sql(db, "SELECT COUNT(*) AS n FROM reports"))[0].n);
+    await store.commit();
+    const after = Number((await backend.sql(db, "SELECT COUNT(*) AS n FROM reports"))[0].n);
+    // SQLite batches until commit(); PostgreSQL commits each report as it is inserted.
+    expect([before, after]).toEqual([backend === sqlite ? 0 : 1, 1]);
+  });
+
   test("a report is stored once: the same identity again, in any case or spacing of the organisation, is a duplicate", async () => {
     expect(await store.insert(sampleAggregate(), "a.xml")).toBe("stored");
     expect(await store.insert(sampleAggregate({ orgName: " Google.COM " }), "b.xml")).toBe("duplicate");
@@ -101,6 +110,7 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
     expect(await store.insert(failure(), "f.eml")).toBe("stored");
     expect(await store.insert(failure(), "f2.eml")).toBe("duplicate");
     expect(await store.stored({ domains: [] })).toEqual({ aggregate: 2, failure: 1, tlsrpt: 1 });
+    await store.commit();
     const rows = await backend.sql(db, "SELECT kind, org_key, report_id, source FROM reports ORDER BY id");
     expect(rows.map((r) => [r.kind, r.org_key, r.report_id, r.source])).toEqual([
       ["aggregate", "google.com", "1234567890", "a.xml"],
@@ -117,6 +127,7 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
     await store.insert(model, "a.xml");
     await store.insert(sampleTls(), "t.json");
     await store.insert(failure(), "f.eml");
+    await store.commit();
     const agg = await backend.sql(db, "SELECT format, generator, p, sp, np, testing, discovery_method, adkim FROM aggregate_reports");
     expect(agg).toEqual([{ format: "rfc9990", generator: "gen 1", p: "quarantine", sp: "reject", np: "reject", testing: "y", discovery_method: "treewalk", adkim: "s" }]);
     const recs = await backend.sql(db, "SELECT ordinal, source_ip, count, disposition, dkim, spf, reasons, header_from, envelope_from FROM aggregate_records ORDER BY ordinal");
@@ -171,6 +182,20 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
       },
     ]);
     expect(doc.failures).toEqual([{ domain: "example.com", reports: 1, from: "2024-05-02T10:00:00Z", to: "2024-05-02T10:00:00Z", sources: [{ ip: "192.0.2.9", reports: 1 }] }]);
+  });
+
+  test("query(): the same SQL with ? placeholders on both databases, e.g. messages per day", async () => {
+    await store.insert(sampleAggregate({ reportId: "1" }), "a");
+    await store.insert(sampleAggregate({ reportId: "2", begin: 1714608000, end: 1714694399 }), "b");
+    await store.commit();
+    const rows = await store.query(
+      "SELECT r.begin_at / 86400 AS day, SUM(a.count) AS messages, SUM(CASE WHEN a.dkim = 'pass' OR a.spf = 'pass' THEN a.count ELSE 0 END) AS pass FROM reports r JOIN aggregate_records a ON a.report = r.id WHERE r.domain = ? GROUP BY r.begin_at / 86400 ORDER BY day",
+      ["example.com"],
+    );
+    expect(rows.map((r) => [Number(r.day), Number(r.messages), Number(r.pass)])).toEqual([
+      [19844, 43, 40],
+      [19845, 43, 40],
+    ]);
   });
 
   test("filters: a domain and its subdomains (not look-alikes), and periods that overlap the window", async () => {

@@ -4,6 +4,7 @@
  * nodemailer's MailComposer (a real MIME writer) the way receivers send them.
  */
 import MailComposer from "nodemailer/lib/mail-composer";
+import yazl from "yazl";
 import type { AggregateReport, TlsReport } from "../../reports/model";
 import { DMARC2_NAMESPACE } from "../../reports/aggregate/parse";
 
@@ -221,4 +222,20 @@ export function sampleTls(over: Partial<TlsReport> = {}): TlsReport {
     ],
     ...over,
   };
+}
+
+/** A zip archive of the given entries (a name ending in "/" is a folder), written by yazl. */
+export function zipArchive(entries: [string, Buffer | string][]): Promise<Buffer> {
+  const z = new yazl.ZipFile();
+  for (const [name, content] of entries) {
+    if (name.endsWith("/")) z.addEmptyDirectory(name);
+    else z.addBuffer(Buffer.from(content), name);
+  }
+  z.end();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    z.outputStream.on("data", (c: Buffer) => chunks.push(c));
+    z.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
+    z.outputStream.on("error", reject);
+  });
 }

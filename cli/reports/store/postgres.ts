@@ -102,7 +102,10 @@ class PostgresStore implements ReportStore {
     }
   }
 
-  private readonly query: Query = async (sql: string, params: Value[]) => (await this.client.query(numbered(sql), params)).rows as Record<string, unknown>[];
+  /** Each insert commits itself: a batch would hold row locks that a concurrent writer may be waiting on. */
+  async commit(): Promise<void> {}
+
+  readonly query: Query = async (sql: string, params: Value[]) => (await this.client.query(numbered(sql), params)).rows as Record<string, unknown>[];
 
   stored(filter: ReportFilter) {
     return storedCounts(this.query, filter);

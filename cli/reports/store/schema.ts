@@ -28,6 +28,8 @@ export interface Migration {
 
 const id = (d: Dialect) => (d === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
 const ref = (d: Dialect) => (d === "sqlite" ? "INTEGER" : "BIGINT");
+/** SQLite keeps a table keyed by a composite primary key in that key's b-tree, instead of a rowid table plus an index. */
+const keyed = (d: Dialect) => (d === "sqlite" ? " WITHOUT ROWID" : "");
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -72,8 +74,7 @@ export const MIGRATIONS: Migration[] = [
         envelope_from TEXT,
         envelope_to TEXT,
         PRIMARY KEY (report, ordinal)
-      )`,
-      `CREATE INDEX aggregate_records_by_ip ON aggregate_records (source_ip)`,
+      )${keyed(d)}`,
       `CREATE TABLE aggregate_dkim (
         report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
         record INTEGER NOT NULL,
@@ -83,7 +84,7 @@ export const MIGRATIONS: Migration[] = [
         result TEXT NOT NULL,
         human_result TEXT,
         PRIMARY KEY (report, record, ordinal)
-      )`,
+      )${keyed(d)}`,
       `CREATE TABLE aggregate_spf (
         report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
         record INTEGER NOT NULL,
@@ -93,7 +94,7 @@ export const MIGRATIONS: Migration[] = [
         result TEXT NOT NULL,
         human_result TEXT,
         PRIMARY KEY (report, record, ordinal)
-      )`,
+      )${keyed(d)}`,
       `CREATE TABLE tls_policies (
         report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
         ordinal INTEGER NOT NULL,
@@ -104,7 +105,7 @@ export const MIGRATIONS: Migration[] = [
         successful BIGINT NOT NULL,
         failed BIGINT NOT NULL,
         PRIMARY KEY (report, ordinal)
-      )`,
+      )${keyed(d)}`,
       `CREATE INDEX tls_policies_by_domain ON tls_policies (policy_domain)`,
       `CREATE TABLE tls_failures (
         report ${ref(d)} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
@@ -119,7 +120,7 @@ export const MIGRATIONS: Migration[] = [
         additional_information TEXT,
         failure_reason_code TEXT,
         PRIMARY KEY (report, policy, ordinal)
-      )`,
+      )${keyed(d)}`,
       `CREATE TABLE failure_reports (
         report ${ref(d)} PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
         feedback_type TEXT NOT NULL,

@@ -3,7 +3,9 @@
  * (`--db postgres://…`) for teams whose ingestion runs on several machines into one database.
  *
  * Guarantees, on both:
- * - each report is committed in one transaction with all its rows, or not at all;
+ * - each report is committed in one transaction with all its rows, or not at all (SQLite groups several reports
+ *   into one transaction, each report a savepoint inside it, until `commit()`; PostgreSQL commits each report
+ *   on its own, so concurrent writers never hold locks on each other's reports);
  * - a report is stored once: UNIQUE (kind, org_key, report_id) decides, inside the database, so two processes
  *   reading the same reports at once store each once and each learns which ones were already there;
  * - the schema is migrated by the command, under a lock, before anything is read or written.
@@ -11,6 +13,7 @@
 import type { Report, ReportKind } from "../../../reports/model";
 import type { ReportFilter } from "../../../reports/filter";
 import type { SummaryGroups } from "../../../reports/summary";
+import type { Query } from "./queries";
 import { UsageError } from "../../io";
 
 export type InsertResult = "stored" | "duplicate";
@@ -18,12 +21,23 @@ export type InsertResult = "stored" | "duplicate";
 export interface ReportStore {
   /** Where the store is, for messages (a PostgreSQL URL without its password). */
   readonly location: string;
-  /** Commit one report with all its rows; "duplicate" when a report with its identity is already stored. */
+  /**
+   * Write one report with all its rows; "duplicate" when a report with its identity is already stored. The
+   * report is durable once `commit()` has returned (PostgreSQL: once `insert` has).
+   */
   insert(report: Report, source: string): Promise<InsertResult>;
+  /** Make every report written so far durable. */
+  commit(): Promise<void>;
   /** Stored reports per kind within the filter. */
   stored(filter: ReportFilter): Promise<Record<ReportKind, number>>;
   /** The grouped rows the summary is built from. */
   summary(filter: ReportFilter): Promise<SummaryGroups>;
+  /**
+   * A read-only SQL statement over the tables of schema.ts, written once for both databases with `?`
+   * placeholders (queries.ts shows the style): how analyses on top of the store (per-day pass rates, senders)
+   * group what they need without reading reports again.
+   */
+  query: Query;
   close(): Promise<void>;
 }
 
