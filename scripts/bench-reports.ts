@@ -1,0 +1,175 @@
+/**
+ * `npm run bench:reports`: ingestion speed and memory of `maildomain reports`.
+ *
+ * Generates 10,000 realistic aggregate reports (1–50 records each; a quarter gzipped, a quarter zipped, an eighth
+ * inside .eml messages with a gzip attachment, the rest plain XML) and ingests them into a new SQLite store,
+ * each run in a fresh child process so its peak memory is its own. The baseline, in the same run and on the
+ * same files: only reading, decompressing (and unwrapping the messages) and XML-parsing them with the same
+ * parser, storing nothing. Prints reports/s, records/s and peak RSS (median of 3 runs each), the ratio to the
+ * baseline, and the peak RSS of ingesting 1,000 against 10,000 reports (flat when streamed).
+ *
+ * Targets (issue 11): ≥ 1,000 reports/s, ≥ 0.5× the baseline, peak memory flat in the number of reports.
+ * Environment: BENCH_REPORTS (default 10000), BENCH_RUNS (default 3).
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { composeMessage, renderAggregateXml, zipArchive } from "../test/support/reports";
+import { prng, realisticReport } from "../test/support/report-corpus";
+
+const N = Number(process.env.BENCH_REPORTS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SMALL = Math.max(1, Math.round(N / 10));
+
+interface ChildResult {
+  ms: number;
+  reports: number;
+  records: number;
+  maxRssMb: number;
+}
+
+export async function generate(dir: string, n: number): Promise<{ records: number; xmlBytes: number; kinds: Record<string, number> }> {
+  fs.mkdirSync(dir, { recursive: true });
+  const rand = prng(20240501);
+  let records = 0;
+  let xmlBytes = 0;
+  const kinds: Record<string, number> = { ".xml.gz": 0, ".zip": 0, ".eml": 0, ".xml": 0 };
+  for (let i = 0; i < n; i++) {
+    const report = realisticReport(i, rand);
+    records += report.records.length;
+    const xml = Buffer.from(renderAggregateXml(report));
+    xmlBytes += xml.length;
+    const base = path.join(dir, `${String(i).padStart(6, "0")}-${report.metadata.orgName.replace(/[^A-Za-z0-9.]/g, "")}!${report.policy.domain}!${report.metadata.begin}!${report.metadata.end}`);
+    if (i % 4 === 0) {
+      fs.writeFileSync(`${base}.xml.gz`, zlib.gzipSync(xml));
+      kinds[".xml.gz"]++;
+    } else if (i % 4 === 1) {
+      fs.writeFileSync(`${base}.zip`, await zipArchive([[`${path.basename(base)}.xml`, xml]]));
+      kinds[".zip"]++;
+    } else if (i % 8 === 2) {
+      const eml = await composeMessage({ subject: `Report domain: ${report.policy.domain} Submitter: ${report.metadata.orgName} Report-ID: ${report.metadata.reportId}`, attachments: [{ filename: `${path.basename(base)}.xml.gz`, content: zlib.gzipSync(xml), contentType: "application/gzip" }] });
+      fs.writeFileSync(`${base}.eml`, eml);
+      kinds[".eml"]++;
+    } else {
+      fs.writeFileSync(`${base}.xml`, xml);
+      kinds[".xml"]++;
+    }
+  }
+  return { records, xmlBytes, kinds };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child processes: one measured run each.
+
+async function childIngest(dir: string, db: string): Promise<ChildResult> {
+  const { runReports } = await import("../cli/reports/command");
+  const out: string[] = [];
+  const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, stdoutIsTTY: false, stderrIsTTY: false };
+  const t0 = process.hrtime.bigint();
+  const code = await runReports({ sources: [dir], db, json: true, domain: [] }, io);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const doc = JSON.parse(out.join(""));
+  if (code !== 0 || doc.findings.length) throw new Error(`ingest failed (exit ${code}): ${JSON.stringify(doc.findings.slice(0, 3))}`);
+  const records = Number(execFileSync(process.execPath, ["-e", `const D=require("better-sqlite3");console.log(new D(${JSON.stringify(db)},{readonly:true}).prepare("SELECT COUNT(*) n FROM aggregate_records").get().n)`]).toString());
+  return { ms, reports: doc.reports.aggregate, records, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function childBaseline(dir: string): Promise<ChildResult> {
+  const { fileUnits } = await import("../cli/reports/sources/files");
+  const { gunzip } = await import("../cli/reports/sources/gzip");
+  const { unzip } = await import("../cli/reports/sources/zip");
+  const { parseMessage } = await import("../cli/reports/sources/mime");
+  const { DEFAULT_LIMITS } = await import("../cli/reports/sources/limits");
+  const { sniff } = await import("../reports/sniff");
+  const { decodeText } = await import("../reports/text");
+  const { parseXml } = await import("../reports/xml");
+  let reports = 0;
+  let records = 0;
+  const parse = (bytes: Buffer) => {
+    const doc = parseXml(decodeText(bytes, "b").text, "b").doc;
+    if (!doc) throw new Error("baseline: a document did not parse");
+    reports++;
+    records += doc.value.children.filter((c) => c.name === "record").length;
+  };
+  const open = async (bytes: Buffer): Promise<void> => {
+    switch (sniff(bytes)) {
+      case "gzip":
+        return open(gunzip(bytes, "b", DEFAULT_LIMITS).bytes!);
+      case "zip":
+        for (const e of (await unzip(bytes, "b", DEFAULT_LIMITS)).entries) await open(e.bytes);
+        return;
+      case "message":
+        for (const p of (await parseMessage(bytes)).parts) if (sniff(p.bytes) === "gzip" || sniff(p.bytes) === "xml") await open(p.bytes);
+        return;
+      default:
+        parse(bytes);
+    }
+  };
+  const t0 = process.hrtime.bigint();
+  for await (const u of fileUnits([dir], DEFAULT_LIMITS)) await open(u.bytes!);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, reports, records, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function runChild(args: string[]): ChildResult {
+  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--child", ...args], {
+    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, "..", "tsconfig.json") },
+    maxBuffer: 64 * 1024 * 1024,
+  }).toString();
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+function measure(label: string, args: () => string[]): { rate: number; recordRate: number; rss: number; ms: number; reports: number } {
+  const runs: ChildResult[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = runChild(args());
+    runs.push(r);
+    process.stdout.write(`  ${label} run ${i + 1}: ${fmt(r.reports)} reports, ${fmt(r.records)} records in ${fmt(r.ms / 1000, 2)} s, peak RSS ${fmt(r.maxRssMb)} MB\n`);
+  }
+  const ms = median(runs.map((r) => r.ms));
+  return { ms, reports: runs[0].reports, rate: (runs[0].reports * 1000) / ms, recordRate: (runs[0].records * 1000) / ms, rss: median(runs.map((r) => r.maxRssMb)) };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--child") {
+    const [mode, dir, db] = process.argv.slice(3);
+    const r = mode === "ingest" ? await childIngest(dir, db) : await childBaseline(dir);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-bench-reports-"));
+  try {
+    const load = os.loadavg()[0];
+    console.log(`bench:reports on ${os.cpus().length} cores (load average ${load.toFixed(2)} at start${load > 1 ? ": other jobs share the cores, figures are lower than on an idle machine" : ""}), node ${process.version}`);
+    const t0 = Date.now();
+    const big = await generate(path.join(root, "big"), N);
+    await generate(path.join(root, "small"), SMALL);
+    const k = big.kinds;
+    console.log(`corpus: ${fmt(N)} reports (${fmt(k[".xml.gz"])} .xml.gz, ${fmt(k[".zip"])} .zip, ${fmt(k[".eml"])} .eml, ${fmt(k[".xml"])} .xml), ${fmt(big.records)} records, ${fmt(big.xmlBytes / 1e6, 1)} MB of XML, generated in ${fmt((Date.now() - t0) / 1000, 1)} s`);
+    let db = 0;
+    const ingest = measure("ingest", () => ["ingest", path.join(root, "big"), path.join(root, `store-${++db}.sqlite`)]);
+    const baseline = measure("baseline", () => ["baseline", path.join(root, "big")]);
+    const smallIngest = measure(`ingest ${fmt(SMALL)}`, () => ["ingest", path.join(root, "small"), path.join(root, `store-${++db}.sqlite`)]);
+    const ratio = ingest.rate / baseline.rate;
+    const flat = ingest.rss / smallIngest.rss;
+    console.log("");
+    console.log(`ingest into a new SQLite store: ${fmt(ingest.rate)} reports/s, ${fmt(ingest.recordRate)} records/s, peak RSS ${fmt(ingest.rss)} MB (median of ${RUNS}: ${fmt(ingest.ms / 1000, 2)} s)`);
+    console.log(`baseline (read, decompress, XML-parse with the same parser, store nothing): ${fmt(baseline.rate)} reports/s, ${fmt(baseline.recordRate)} records/s (median of ${RUNS}: ${fmt(baseline.ms / 1000, 2)} s)`);
+    console.log(`ratio to the baseline: ${ratio.toFixed(2)}× (target ≥ 0.5×) ${ratio >= 0.5 ? "met" : "NOT met"}; rate ${ingest.rate >= 1000 ? "met" : "NOT met"} (target ≥ 1,000 reports/s)`);
+    console.log(`peak RSS: ${fmt(smallIngest.rss)} MB for ${fmt(SMALL)} reports, ${fmt(ingest.rss)} MB for ${fmt(N)}: ${flat.toFixed(2)}× for ${fmt(N / SMALL)}× the reports ${flat < 1.5 ? "(flat: streamed, not held)" : "(NOT flat)"}`);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
