@@ -1,0 +1,46 @@
+/** The README's `maildomain reports` section stays true: every finding code is in its table, its JSON has the real shape. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runReports } from "../../cli/reports/command";
+import { captureIo } from "../support/io";
+import { renderAggregateXml, renderArfMessage, renderTlsJson, sampleAggregate, sampleTls } from "../support/reports";
+
+const ROOT = path.join(__dirname, "..", "..");
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const section = README.slice(README.indexOf("### `maildomain reports`"), README.indexOf("## Layout"));
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+}
+
+test("every finding code the reader can produce is in the README's findings table", () => {
+  const text = [...sourceFiles(path.join(ROOT, "reports")), ...sourceFiles(path.join(ROOT, "cli", "reports"))].map((f) => fs.readFileSync(f, "utf8")).join("\n");
+  const codes = new Set([...text.matchAll(/"((?:xml|text|aggregate|failure|tlsrpt|source|imap)\.[a-z0-9-]+)"/g)].map((m) => m[1]));
+  for (const ns of text.matchAll(/leaf\([^)]*"(aggregate)"/g)) for (const c of ["repeated-element", "not-text"]) codes.add(`${ns[1]}.${c}`);
+  expect(codes.size).toBeGreaterThan(50);
+  const table = section.slice(section.indexOf("#### Findings"));
+  for (const c of codes) expect(table).toContain(`\`${c}\``);
+});
+
+test("the README's JSON example has the shape of a real document", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-readme-"));
+  fs.writeFileSync(path.join(dir, "a.xml"), renderAggregateXml(sampleAggregate()));
+  fs.writeFileSync(path.join(dir, "broken.xml"), "<feedback>");
+  fs.writeFileSync(path.join(dir, "t.json"), renderTlsJson(sampleTls()));
+  fs.writeFileSync(path.join(dir, "f.eml"), renderArfMessage({}));
+  const io = captureIo();
+  await runReports({ sources: [dir], db: path.join(dir, "s.sqlite"), json: true, domain: [] }, io);
+  const real = JSON.parse(io.stdoutText);
+  const block = /```json\n(\{\n {2}"reports"[\s\S]*?)```/.exec(section);
+  expect(block).not.toBeNull();
+  const doc = JSON.parse(block![1]);
+  const keys = (o: object) => Object.keys(o).sort();
+  expect(keys(doc)).toEqual(keys(real));
+  expect(keys(doc.reports)).toEqual(keys(real.reports));
+  expect(keys(doc.domains[0])).toEqual(keys(real.domains[0]));
+  expect(keys(doc.domains[0].sources[0])).toEqual(keys(real.domains[0].sources[0]));
+  expect(keys(doc.tls[0])).toEqual(keys(real.tls[0]));
+  expect(keys(doc.failures[0])).toEqual(keys(real.failures[0]));
+  expect(keys(doc.findings[0])).toEqual(keys(real.findings[0]));
+});
