@@ -55,17 +55,16 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
     for (const [sql, params] of queries) out.push(await query(sql, params));
     return out;
   };
-  const [domains, sources, dispositions, spf, dkim, tlsRows, tlsFailures, failures] = await run([
+  const [domains, dispositions, spf, dkim, tlsRows, tlsFailures, failures] = await run([
     [`SELECT r.domain AS domain, COUNT(*) AS reports, MIN(r.begin_at) AS begin_at, MAX(r.end_at) AS end_at FROM reports r WHERE r.kind = 'aggregate'${f.sql} GROUP BY r.domain`, f.params],
+    // One scan gives both the sources' totals and their dispositions (summed per source below).
     [
-      `SELECT r.domain AS domain, a.source_ip AS ip, SUM(a.count) AS messages,
+      `SELECT r.domain AS domain, a.source_ip AS ip, a.disposition AS disposition, SUM(a.count) AS messages,
          SUM(CASE WHEN a.dkim = 'pass' OR a.spf = 'pass' THEN a.count ELSE 0 END) AS dmarc_pass,
-         SUM(CASE WHEN a.spf = 'pass' THEN a.count ELSE 0 END) AS spf_pass,
-         SUM(CASE WHEN a.spf = 'pass' THEN 0 ELSE a.count END) AS spf_fail
-       ${agg} GROUP BY r.domain, a.source_ip`,
+         SUM(CASE WHEN a.spf = 'pass' THEN a.count ELSE 0 END) AS spf_pass
+       ${agg} GROUP BY r.domain, a.source_ip, a.disposition`,
       f.params,
     ],
-    [`SELECT r.domain AS domain, a.source_ip AS ip, a.disposition AS disposition, SUM(a.count) AS messages ${agg} GROUP BY r.domain, a.source_ip, a.disposition`, f.params],
     [
       `SELECT r.domain AS domain, a.source_ip AS ip, x.domain AS spf_domain, x.scope AS scope, x.result AS result, SUM(a.count) AS messages
        FROM reports r JOIN aggregate_records a ON a.report = r.id JOIN aggregate_spf x ON x.report = a.report AND x.record = a.ordinal
@@ -98,7 +97,7 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
   ]);
   return {
     domains: domains.map((r) => ({ domain: s(r.domain), reports: n(r.reports), begin: n(r.begin_at), end: n(r.end_at) })),
-    sources: sources.map((r) => ({ domain: s(r.domain), ip: s(r.ip), messages: n(r.messages), dmarcPass: n(r.dmarc_pass), spfPass: n(r.spf_pass), spfFail: n(r.spf_fail) })),
+    sources: sumSources(dispositions),
     dispositions: dispositions.map((r) => ({ domain: s(r.domain), ip: s(r.ip), disposition: s(r.disposition), messages: n(r.messages) })),
     spf: spf.map((r) => ({ domain: s(r.domain), ip: s(r.ip), spfDomain: s(r.spf_domain), scope: sOrNull(r.scope), result: s(r.result), messages: n(r.messages) })),
     dkim: dkim.map((r) => ({ domain: s(r.domain), ip: s(r.ip), dkimDomain: s(r.dkim_domain), selector: sOrNull(r.selector), result: s(r.result), messages: n(r.messages) })),
@@ -106,4 +105,19 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
     tlsFailures: tlsFailures.map((r) => ({ domain: s(r.domain), policyType: s(r.policy_type), resultType: s(r.result_type), receivingMx: sOrNull(r.receiving_mx), count: n(r.count) })),
     failures: failures.map((r) => ({ domain: s(r.domain), ip: sOrNull(r.ip), reports: n(r.reports), begin: nOrNull(r.begin_at), end: nOrNull(r.end_at) })),
   };
+}
+
+/** The per-source totals from the rows grouped by source and disposition. */
+function sumSources(rows: Record<string, unknown>[]): SummaryGroups["sources"] {
+  const bySource = new Map<string, SummaryGroups["sources"][number]>();
+  for (const r of rows) {
+    const key = `${s(r.domain)}\u0000${s(r.ip)}`;
+    let g = bySource.get(key);
+    if (!g) bySource.set(key, (g = { domain: s(r.domain), ip: s(r.ip), messages: 0, dmarcPass: 0, spfPass: 0, spfFail: 0 }));
+    g.messages += n(r.messages);
+    g.dmarcPass += n(r.dmarc_pass);
+    g.spfPass += n(r.spf_pass);
+    g.spfFail = g.messages - g.spfPass;
+  }
+  return [...bySource.values()];
 }

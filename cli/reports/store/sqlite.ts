@@ -21,6 +21,9 @@ import { storedCounts, summaryGroups, Query } from "./queries";
 import { childRows, REPORT_COLUMNS, reportRow, Value } from "./rows";
 import type { InsertResult, OpenOptions, ReportStore } from "./store";
 
+/** Rows per multi-row INSERT (SQLite allows 32,766 parameters; the widest child table has 11 columns). */
+const ROWS_PER_STATEMENT = 16;
+
 /** How long a writer waits for another process's transaction before giving up. */
 const BUSY_TIMEOUT_MS = 60_000;
 
@@ -77,9 +80,10 @@ class SqliteStore implements ReportStore {
       const inserted = this.insertReport.get(...REPORT_COLUMNS.map((c) => row[c])) as { id: number } | undefined;
       if (!inserted) return "duplicate";
       for (const t of childRows(report, inserted.id)) {
-        if (t.rows.length === 0) continue;
-        const stmt = this.statement(t.table, t.columns);
-        for (const r of t.rows) stmt.run(...r);
+        // Rows go in groups of ROWS_PER_STATEMENT per INSERT: one call per row costs more than the row itself.
+        let i = 0;
+        for (; i + ROWS_PER_STATEMENT <= t.rows.length; i += ROWS_PER_STATEMENT) this.statement(t.table, t.columns, ROWS_PER_STATEMENT).run(...t.rows.slice(i, i + ROWS_PER_STATEMENT).flat());
+        for (; i < t.rows.length; i++) this.statement(t.table, t.columns, 1).run(...t.rows[i]);
       }
       return "stored";
     });
@@ -90,11 +94,13 @@ class SqliteStore implements ReportStore {
     };
   }
 
-  private statement(table: string, columns: string[]): Database.Statement {
-    let s = this.statements.get(table);
+  private statement(table: string, columns: string[], rows: number): Database.Statement {
+    const key = `${table}/${rows}`;
+    let s = this.statements.get(key);
     if (!s) {
-      s = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      this.statements.set(table, s);
+      const tuple = `(${columns.map(() => "?").join(", ")})`;
+      s = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(rows).fill(tuple).join(", ")}`);
+      this.statements.set(key, s);
     }
     return s;
   }
