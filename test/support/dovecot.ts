@@ -1,7 +1,7 @@
 /**
  * A real IMAP server for tests: Debian's Dovecot (dovecot-imapd) in the foreground (`dovecot -F -c CONF`) on a
  * free loopback port, with everything in a fresh temp dir: IMAPS only (`ssl = required`), a certificate for
- * 127.0.0.1/localhost signed by a test CA generated here with openssl, one test user in a passwd-file, and
+ * 127.0.0.1/localhost signed by a test CA made in the test (../tls/ca.ts), one test user in a passwd-file, and
  * Maildir storage. The CA's PEM is what `--ca` gets.
  *
  * Dovecot runs its login and internal processes as `default_login_user`/`default_internal_user`: as root those
@@ -10,13 +10,13 @@
  *
  * Without Dovecot, tests skip, except under CI=true, where `dovecotAvailable()` throws.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { freePort } from "./dns/knot";
 import { findProgram, sleep, startServerProcess, type ServerProcess } from "./server-process";
+import { createTestCa } from "./tls/ca";
 
 export interface ImapServer {
   host: string;
@@ -35,8 +35,8 @@ export function findDovecot(): string | undefined {
 }
 
 export function dovecotAvailable(): boolean {
-  const ok = findDovecot() !== undefined && findProgram("openssl") !== undefined;
-  if (!ok && process.env.CI === "true") throw new Error("dovecot (dovecot-imapd) or openssl not found, and CI=true forbids skipping: run .ci/install-system-deps");
+  const ok = findDovecot() !== undefined;
+  if (!ok && process.env.CI === "true") throw new Error("dovecot (dovecot-imapd) not found, and CI=true forbids skipping: run .ci/install-system-deps");
   return ok;
 }
 
@@ -47,15 +47,15 @@ function ids(name: string): { uid: number; gid: number; name: string } | undefin
   return { uid: Number(f[2]), gid: Number(f[3]), name };
 }
 
-/** A test CA and a server certificate for 127.0.0.1 and localhost (ECDSA P-256: fast to generate). */
+/** A test CA (../tls/ca.ts) and a server certificate for 127.0.0.1 and localhost, as files dovecot reads. */
 export function makeTestCertificates(dir: string): { ca: string; cert: string; key: string } {
-  const p = (f: string) => path.join(dir, f);
-  const openssl = (args: string[]) => execFileSync("openssl", args, { stdio: "pipe", cwd: dir });
-  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "2", "-subj", "/CN=maildomain test CA"]);
-  openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", p("server.key"), "-out", p("server.csr"), "-subj", "/CN=localhost"]);
-  fs.writeFileSync(p("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n");
-  openssl(["x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial", "-out", p("server.pem"), "-days", "2", "-extfile", p("ext.cnf")]);
-  return { ca: p("ca.pem"), cert: p("server.pem"), key: p("server.key") };
+  const ca = createTestCa("maildomain test IMAP CA");
+  const leaf = ca.issue({ names: ["localhost"], ips: ["127.0.0.1"] });
+  const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "server.pem"), key: path.join(dir, "server.key") };
+  fs.writeFileSync(files.ca, ca.certPem);
+  fs.writeFileSync(files.cert, leaf.certPem);
+  fs.writeFileSync(files.key, leaf.keyPem, { mode: 0o600 });
+  return files;
 }
 
 function config(dir: string, port: number, certs: { cert: string; key: string }, users: { login: string; internal: string }): string {

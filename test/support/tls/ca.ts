@@ -15,6 +15,8 @@ export interface IssuedCertificate {
 export interface CertificateOptions {
   /** subjectAltName dNSName entries (wildcards as "*.example.com"). */
   names: string[];
+  /** subjectAltName iPAddress entries, for servers reached by address (127.0.0.1). */
+  ips?: string[];
   /** Subject common name; default the first name. */
   commonName?: string;
   notBefore?: Date;
@@ -79,7 +81,7 @@ export function createTestCa(name = "maildomain test CA"): TestCa {
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
     ];
-    if (!opts.noSan) extensions.push({ name: "subjectAltName", altNames: opts.names.map((value) => ({ type: 2, value })) });
+    if (!opts.noSan) extensions.push({ name: "subjectAltName", altNames: [...opts.names.map((value) => ({ type: 2, value })), ...(opts.ips ?? []).map((ip) => ({ type: 7, ip }))] });
     if (signer === "ca") extensions.push({ name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() });
     cert.setExtensions(extensions);
     cert.sign(signer === "ca" ? caKey.privateKey : leafKey.privateKey, forge.md.sha256.create());
