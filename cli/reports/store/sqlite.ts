@@ -58,7 +58,14 @@ export function openSqliteStore(file: string, opts: OpenOptions): ReportStore {
     migrateSqlite(db);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`--db ${file}: the store cannot be opened (${(e as Error).message}). Is it a maildomain SQLite store, and can this user write to it and its folder?`);
+    const message = (e as Error).message;
+    if (/bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(message)) {
+      // npm 11 skips dependencies' install scripts unless allowed, and better-sqlite3 builds its addon in one.
+      throw new UsageError(
+        `the SQLite library's native addon is not built for this Node.js (${message.split("\n")[0]}). Allow and run its build: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3 (or use --db postgres://…).`,
+      );
+    }
+    throw new UsageError(`--db ${file}: the store cannot be opened (${message}). Is it a maildomain SQLite store, and can this user write to it and its folder?`);
   }
   return new SqliteStore(db, file);
 }
