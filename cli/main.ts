@@ -8,6 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, Io, processIo, UsageError } from "./io";
 import { packageVersion } from "./version";
+import { CHECK_OPTION_RANGES, NumericOptionRange, parseNumericOption } from "./check/limits";
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let result: Promise<number> = Promise.resolve(EXIT.ok);
@@ -38,9 +39,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--selector <name>", "DKIM selector to check (repeatable; a missing one is an error; common selectors are probed too)", collect, [])
     .option("--ip <addr>", "the sending server's IP address: SPF is evaluated for it, its reverse DNS checked")
     .option("--json", "print { results: [{ domain, ok, findings, verdict }], dns }", false)
-    .addOption(new Option("--timeout <ms>", "per-query timeout in milliseconds").default(3000).argParser(positiveInt("--timeout")))
-    .addOption(new Option("--retries <n>", "retries per query after a timeout").default(2).argParser(nonNegativeInt("--retries")))
-    .addOption(new Option("--concurrency <n>", "DNS queries in flight at once").default(32).argParser(positiveInt("--concurrency")))
+    .addOption(new Option("--timeout <ms>", rangeHelp("per-query timeout in milliseconds", CHECK_OPTION_RANGES.timeout)).default(3000).argParser(inRange(CHECK_OPTION_RANGES.timeout)))
+    .addOption(new Option("--retries <n>", rangeHelp("retries per query after a timeout", CHECK_OPTION_RANGES.retries)).default(2).argParser(inRange(CHECK_OPTION_RANGES.retries)))
+    .addOption(new Option("--concurrency <n>", rangeHelp("DNS queries in flight at once", CHECK_OPTION_RANGES.concurrency)).default(32).argParser(inRange(CHECK_OPTION_RANGES.concurrency)))
     .option("--expect <plan.json>", "compare with the records of a `maildomain plan --json` output")
     .option("--message <file.eml>", "authenticate this message against live DNS (needs --ip)")
     .option("--helo <name>", "HELO/EHLO name of the sending server (with --ip)")
@@ -109,11 +110,14 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function positiveInt(flag: string) {
+/** A whole-number option within its documented range (a usage error, exit 2, outside it). */
+function inRange(range: NumericOptionRange) {
   return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number of at least 1.`);
-    return n;
+    try {
+      return parseNumericOption(range, v);
+    } catch (e) {
+      throw new InvalidArgumentError(`${(e as Error).message}.`);
+    }
   };
 }
 
@@ -125,10 +129,6 @@ function port(flag: string) {
   };
 }
 
-function nonNegativeInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a whole number of at least 0.`);
-    return n;
-  };
+function rangeHelp(text: string, range: NumericOptionRange): string {
+  return `${text} (${range.min}–${range.max})`;
 }

@@ -14,6 +14,7 @@ import { DnsBackend, DnsClient, resolveServerAddress } from "./dns/resolver";
 import { DomainResult, checkDomain } from "./domain";
 import { ExpectedRecordSet, planDomains, readPlan, recordsByDomain } from "./expect";
 import { finding } from "./findings";
+import { CHECK_OPTION_RANGES, NumericCheckOption, checkNumericOption } from "./limits";
 import { checkMessage, MessageReport } from "./message";
 import { CheckDocument, Progress, renderHuman, renderJson } from "./output";
 import { MtaStsCheckOptions } from "./mta-sts";
@@ -127,10 +128,10 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
   if (opts.message !== undefined && opts.ip === undefined) problems.push("--message needs --ip: the address of the server that sent the message to the receiver (SPF is checked for it)");
   if ((opts.helo !== undefined || opts.mailFrom !== undefined) && opts.ip === undefined) problems.push("--helo and --mail-from describe the sending server: give them with --ip (and --message)");
   if (opts.mailFrom !== undefined && opts.mailFrom !== "" && !/^[^@\s]+@[^@\s]+$/.test(opts.mailFrom)) problems.push(`--mail-from ${opts.mailFrom} is not an address (local@domain)`);
-  for (const [flag, v] of [["--timeout", opts.timeout], ["--concurrency", opts.concurrency]] as const) {
-    if (!Number.isInteger(v) || v < 1) problems.push(`${flag} must be a whole number of at least 1`);
+  for (const name of Object.keys(CHECK_OPTION_RANGES) as NumericCheckOption[]) {
+    const problem = checkNumericOption(CHECK_OPTION_RANGES[name], opts[name]);
+    if (problem) problems.push(problem);
   }
-  if (!Number.isInteger(opts.retries) || opts.retries < 0) problems.push("--retries must be a whole number of at least 0");
 
   let expected: ExpectedRecordSet[] | undefined;
   if (opts.expect !== undefined) {
