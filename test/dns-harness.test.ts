@@ -183,6 +183,23 @@ describe.each(backends)("DNS harness: %s server", (kind, start) => {
     }
   });
 
+  test("a fault key with a type faults only that type; truncation sets TC with no records", async () => {
+    const faulty = await start([zone()], { faults: { "TXT example.com": "servfail", "A *.example.com": "truncate" } });
+    try {
+      const fr = resolver(faulty.address, { timeout: 150, tries: 1 });
+      expect(await errorCode(fr.resolveTxt("example.com"))).toBe("ESERVFAIL");
+      expect(await fr.resolveTxt("_dmarc.example.com")).toEqual([["v=DMARC1; p=reject; rua=mailto:d@example.com"]]);
+      const udp = await rawQuery(faulty.address, "mx1.example.com", "A");
+      expect(udp.packet.flag_tc).toBe(true);
+      expect(udp.packet.answers).toEqual([]);
+      expect((await rawQuery(faulty.address, "mx1.example.com", "A", { tcp: true })).packet.flag_tc).toBe(true);
+      // node:dns retries over TCP, gets the truncated answer again and reports it as "no data": the trap the checker must see through.
+      expect(await errorCode(fr.resolve4("mx1.example.com"))).toBe("ENODATA");
+    } finally {
+      await faulty.stop();
+    }
+  });
+
   test("stop() releases the port", async () => {
     const s = await start([{ origin: "example.net", records: [] }]);
     expect((await rawQuery(s.address, "example.net", "SOA")).packet.rcode).toBe("NOERROR");
@@ -200,6 +217,20 @@ describe("fault servers", () => {
   ] as const)("%s → %s", async (mode, code) => {
     const f = await startFaultServer({ mode });
     try {
+      expect(await errorCode(resolver(f.address, { timeout: 150, tries: 1 }).resolveTxt("example.com"))).toBe(code);
+    } finally {
+      await f.stop();
+    }
+  });
+
+  test.each([
+    [{ mode: "truncate" as const }, "ENODATA"],
+    [{ mode: "truncate-udp" as const }, "ETIMEOUT"],
+    [{ mode: "truncate" as const, tcp: false }, "ECONNREFUSED"],
+  ])("%j: TC over UDP, then node:dns's TCP retry gives %s", async (opts, code) => {
+    const f = await startFaultServer(opts);
+    try {
+      expect((await rawQuery(f.address, "example.com", "TXT")).packet.flag_tc).toBe(true);
       expect(await errorCode(resolver(f.address, { timeout: 150, tries: 1 }).resolveTxt("example.com"))).toBe(code);
     } finally {
       await f.stop();

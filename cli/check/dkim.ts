@@ -39,6 +39,9 @@ export interface DkimOutcome {
   failed: string[];
   /** True when selectors were given (on the command line or by the plan). */
   given: boolean;
+  /** Common selectors probed, and how many of those lookups failed (DNS failures: the key may exist unseen). */
+  probed: number;
+  probesFailed: number;
 }
 
 /**
@@ -71,8 +74,8 @@ export async function checkDkim(domain: string, dns: DnsClient, givenSelectors: 
   const probed = probe ? COMMON_SELECTORS.filter((s) => !given.includes(s)) : [];
   const all = [...given.map((s) => ({ selector: s, given: true })), ...probed.map((s) => ({ selector: s, given: false }))];
   const lookups = await Promise.all(all.map((s) => dns.lookup(ownerNames.dkim(s.selector, domain), "TXT")));
-  const out: DkimOutcome = { findings: [], keys: [], missing: [], failed: [], given: given.length > 0 };
-  const probeFailures: string[] = [];
+  const out: DkimOutcome = { findings: [], keys: [], missing: [], failed: [], given: given.length > 0, probed: probed.length, probesFailed: 0 };
+  const probeFailures: Array<{ selector: string; kind: string }> = [];
   let nsNote: Promise<string> | undefined;
 
   for (let i = 0; i < all.length; i++) {
@@ -83,7 +86,7 @@ export async function checkDkim(domain: string, dns: DnsClient, givenSelectors: 
       if (isGiven) {
         out.failed.push(selector);
         out.findings.push(dnsFailureFinding(l.failure, name, `DKIM key for selector ${selector}`, CONSEQUENCE));
-      } else probeFailures.push(`${selector} (${l.failure.kind})`);
+      } else probeFailures.push({ selector, kind: l.failure.kind });
       continue;
     }
     const values = l.status === "ok" ? joinedTxt(l.records) : [];
@@ -128,15 +131,30 @@ export async function checkDkim(domain: string, dns: DnsClient, givenSelectors: 
     out.findings.push(finding("dkim.found", "info", `DKIM key ${selector} at ${name}: ${details.join(", ")}${isGiven ? "" : " (found by probing common selectors)"}.`, name));
   }
 
-  if (probeFailures.length > 0) {
-    out.findings.push(finding("dns.probe-failed", "warning", `probing common DKIM selectors of ${domain} failed for ${probeFailures.join(", ")}: keys there may exist but could not be seen.`, domain));
+  out.probesFailed = probeFailures.length;
+  const failedSelectors = new Set(probeFailures.map((f) => f.selector));
+  const answered = probed.filter((s) => !failedSelectors.has(s));
+  const allFailed = probed.length > 0 && answered.length === 0;
+  if (allFailed) {
+    // No probe got an answer: nothing is known about the keys, so saying "none found" would mislead.
+    out.findings.push(finding("dns.probe-failed", "warning", `could not look for DKIM keys of ${domain}: the lookups of all ${probed.length} common selectors failed (${summarizeFailures(probeFailures)}), so keys there may exist unseen. Check again when the DNS answers, or pass the selector with --selector.`, domain));
+  } else if (probeFailures.length > 0) {
+    out.findings.push(finding("dns.probe-failed", "warning", `probing common DKIM selectors of ${domain} failed for ${probeFailures.map((f) => `${f.selector} (${f.kind})`).join(", ")}: keys there may exist but could not be seen.`, domain));
   }
-  if (out.keys.length === 0 && !out.given) {
+  if (out.keys.length === 0 && !out.given && !allFailed) {
+    const where = probeFailures.length > 0 ? `the ${answered.length} common selectors of ${domain} that could be asked (${answered.join(", ")}; ${probeFailures.length} more could not be, see dns.probe-failed)` : `any of the ${probed.length} common selectors of ${domain} (${answered.join(", ")})`;
     out.findings.push(
-      finding("dkim.not-found", "warning", `no DKIM key found at any of the ${COMMON_SELECTORS.length} common selectors of ${domain} (${COMMON_SELECTORS.join(", ")}). If the mail server signs, pass its selector with --selector (the s= tag of a DKIM-Signature header in a message it sent); if it does not sign, Gmail and Yahoo require DKIM from bulk senders and forwarded mail fails DMARC without it.`, domain, "RFC 6376 §3.6.2.1"),
+      finding("dkim.not-found", "warning", `no DKIM key found at ${where}. If the mail server signs, pass its selector with --selector (the s= tag of a DKIM-Signature header in a message it sent); if it does not sign, Gmail and Yahoo require DKIM from bulk senders and forwarded mail fails DMARC without it.`, domain, "RFC 6376 §3.6.2.1"),
     );
   }
   return out;
+}
+
+/** "refused" or "refused 12, timeout 7": what went wrong, without repeating 19 selectors. */
+function summarizeFailures(failures: ReadonlyArray<{ kind: string }>): string {
+  const byKind = new Map<string, number>();
+  for (const f of failures) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  return byKind.size === 1 ? [...byKind.keys()][0] : [...byKind].map(([k, n]) => `${k} ${n}`).join(", ");
 }
 
 function via(l: Lookup<RecordData["TXT"]>): string {

@@ -43,6 +43,11 @@ export async function checkBimi(domain: string, dns: DnsClient, dmarc: Promise<D
   const parsed = parseBimi(bimi[0]);
   const out = parsed.diagnostics.map((d) => fromDiagnostic(d, name, `BIMI at ${name}`));
   const d = await dmarc;
+  // A failed DMARC lookup is reported on its own; whether BIMI's requirement holds is then unknown.
+  if (d.temperror) {
+    out.push(finding("bimi.found", "info", `BIMI at ${name}: "${bimi[0]}" (its DMARC requirement could not be checked: the DMARC lookup failed).`, name));
+    return out;
+  }
   const effective = d.model && !d.missing ? { p: d.policy, sp: d.model.sp, pct: d.model.pct } : undefined;
   out.push(...checkBimiDmarcRequirement(effective, "bimi").map((x) => fromDiagnostic(x, name, `BIMI at ${name}`)));
   out.push(finding("bimi.found", "info", `BIMI at ${name}: "${bimi[0]}".`, name));

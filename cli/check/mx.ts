@@ -52,7 +52,12 @@ export async function checkMx(domain: string, dns: DnsClient): Promise<MxOutcome
       );
     } else {
       const failed = [a, aaaa].find((x) => x.status === "failed");
-      if (failed && failed.status === "failed") out.findings.push(dnsFailureFinding(failed.failure, domain, "addresses for the implicit MX", "The domain may look unable to receive mail.", "warning"));
+      if (failed && failed.status === "failed") {
+        // Without the address answer nobody knows whether the implicit MX exists: a DNS failure, not an absence.
+        out.temperror = true;
+        out.findings.push(dnsFailureFinding(failed.failure, domain, `addresses for the implicit MX (${domain} has no MX record)`, "Whether the domain can receive mail is unknown; senders that get this failure retry later."));
+        return out;
+      }
       out.findings.push(
         finding("mx.none", "error", `${domain} has neither MX nor A/AAAA records, so it cannot receive mail: bounces and replies are lost, and receivers that verify sender domains (Postfix reject_unknown_sender_domain, many spam filters) reject its mail. Publish an MX record, or a null MX ("0 .") if the domain only sends.`, domain, "RFC 5321 §5.1; RFC 7505 §3"),
       );

@@ -40,6 +40,11 @@ export async function checkReverseDns(ip: string, dns: DnsClient): Promise<RdnsO
     const f = forward[i];
     return f.status === "ok" && f.records.some((a) => ipaddr.isValid(a) && ipaddr.process(a).toNormalizedString() === want);
   });
+  const forwardFailed = forward.find((f) => f.status === "failed");
+  if (confirmed.length === 0 && forwardFailed && forwardFailed.status === "failed") {
+    // A name whose address lookup failed may well resolve back: unknown, not a mismatch.
+    return { names, findings: [finding("rdns.unknown", "info", `reverse DNS of ${ip} is ${names.join(", ")}, but whether it resolves back could not be checked (${forwardFailed.failure.message}).`, name)] };
+  }
   if (confirmed.length === 0) {
     return { ok: false, names, findings: [finding("rdns.mismatch", "error", `${ip} has reverse DNS ${names.join(", ")}, but ${names.length > 1 ? "none of these names resolves" : "that name does not resolve"} back to ${ip} (${family}). ${rule}: add a ${family} record ${names[0]} → ${ip}, or change the PTR.`, name, "RFC 1912 §2.1")] };
   }

@@ -72,7 +72,9 @@ export function dkimState(dkim: DkimOutcome): DkimState {
     if (dkim.failed.length > 0) return "temperror";
     return "fail";
   }
-  return dkim.keys.length > 0 ? "possible" : "unknown";
+  if (dkim.keys.length > 0) return "possible";
+  // Every probe failed: nothing is known, which is a DNS failure, not an absence.
+  return dkim.probed > 0 && dkim.probesFailed === dkim.probed ? "temperror" : "unknown";
 }
 
 function spfReason(spf: SpfOutcome, state: SpfState, domain: string): string {
@@ -103,7 +105,9 @@ function dkimReason(dkim: DkimOutcome, state: DkimState): string {
     case "fail":
       return `no DKIM key at selector ${dkim.missing.join(", ")}`;
     case "temperror":
-      return `the DKIM key lookup for selector ${dkim.failed.join(", ")} fails`;
+      return dkim.failed.length > 0
+        ? `the DKIM key lookup for selector ${dkim.failed.join(", ")} fails`
+        : "the DKIM key lookups at the common selectors fail, so whether a key is published is unknown";
     case "possible":
       return `DKIM keys are published at ${dkim.keys.map((k) => k.selector).join(", ")} (if the server signs with one of them)`;
     default:

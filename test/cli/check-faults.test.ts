@@ -50,9 +50,32 @@ const zones: Zone[] = [
   },
 ];
 
+// Names (and types) whose lookups fail while everything else answers: the check must say it could not look, not that
+// nothing is there.
+zones.push(
+  { origin: "probefail.example", records: compliantRecords("probefail.example", key) },
+  { origin: "implicit.example", records: [{ name: "implicit.example", type: "TXT", value: txt("v=spf1 ip4:192.0.2.1 -all") }, { name: "_dmarc.implicit.example", type: "TXT", value: txt("v=DMARC1; p=reject") }] },
+  {
+    origin: "bimi.example",
+    records: [...compliantRecords("bimi.example", key), { name: "default._bimi.bimi.example", type: "TXT", value: txt("v=BIMI1; l=https://bimi.example/logo.svg") }],
+  },
+  { origin: "rdns.example", records: [{ name: "mail.rdns.example", type: "TXT", value: txt("no address here") }] },
+  { origin: "2.0.192.in-addr.arpa", records: [{ name: "77.2.0.192.in-addr.arpa", type: "PTR", value: "mail.rdns.example." }] },
+);
+
 let dns: DnsServer;
 beforeAll(async () => {
-  dns = await startDnsServer(zones, { faults: { "_dmarc.servfail.example": "servfail", "s1._domainkey.slow.example": "drop" } });
+  dns = await startDnsServer(zones, {
+    faults: {
+      "_dmarc.servfail.example": "servfail",
+      "s1._domainkey.slow.example": "drop",
+      "*._domainkey.probefail.example": "servfail",
+      "A implicit.example": "servfail",
+      "AAAA implicit.example": "servfail",
+      "_dmarc.bimi.example": "servfail",
+      "mail.rdns.example": "refused",
+    },
+  });
 });
 afterAll(async () => {
   await dns?.stop();
@@ -125,6 +148,76 @@ describe("DNS failures become dns.… findings within the time budget", () => {
     expect(r.findings.find((f) => f.code === "dns.timeout")).toMatchObject({ severity: "error", name: "s1._domainkey.slow.example" });
     expect(codes(r)).toEqual(expect.arrayContaining(["spf.found", "dmarc.found", "mx.found"]));
     expect(r.verdict?.outcome).toBe("defer");
+  });
+});
+
+describe("a lookup that failed is not an absence", () => {
+  const ABSENCE = ["dkim.not-found", "dkim.missing", "mx.none", "mx.implicit", "spf.missing", "dmarc.missing", "rdns.mismatch", "rdns.missing"];
+
+  test.each(["refused", "servfail", "drop"] as const)("a server that answers %s to everything: it could not look, nothing is called missing", async (mode) => {
+    const f = await startFaultServer({ mode });
+    try {
+      const { code, doc } = await checkJson(["example.com", "--server", f.address, "--timeout", "150", "--retries", "0", "--ip", "192.0.2.77"]);
+      expect(code).toBe(2);
+      const r = doc.results[0];
+      expect(codes(r).filter((c) => ABSENCE.includes(c))).toEqual([]);
+      const dkim = r.findings.find((x) => x.code === "dns.probe-failed");
+      // Before the first answer the server is taken as down after a few silent questions, so timeouts are not "drop" each.
+      expect(dkim?.message).toMatch(/^could not look for DKIM keys of example\.com: the lookups of all 19 common selectors failed \((refused|servfail|timeout)\), so keys there may exist unseen/);
+      expect(r.verdict?.outcome).toBe("defer");
+      expect(r.verdict?.bulkSender.checks.find((c) => c.check === "dkim")).toMatchObject({ ok: false, detail: "the DKIM key lookups at the common selectors fail, so whether a key is published is unknown" });
+    } finally {
+      await f.stop();
+    }
+  });
+
+  test("every DKIM selector SERVFAILs, the rest answers: no dkim.not-found, the DKIM part of the verdict is a DNS failure", async () => {
+    const { doc } = await checkJson(["probefail.example", "--server", dns.address]);
+    const r = doc.results[0];
+    expect(codes(r)).not.toContain("dkim.not-found");
+    expect(r.findings.find((x) => x.code === "dns.probe-failed")?.message).toMatch(/could not look for DKIM keys of probefail\.example: the lookups of all 19 common selectors failed \(servfail\)/);
+    expect(codes(r)).toEqual(expect.arrayContaining(["spf.found", "dmarc.found", "mx.found"]));
+    expect(r.verdict?.reasons.join(" ")).toMatch(/DKIM key lookups at the common selectors fail/);
+  });
+
+  test("some DKIM probes fail: dkim.not-found names only the selectors that answered", async () => {
+    const partial = await startDnsServer([{ origin: "half.example", records: compliantRecords("half.example", key).filter((r) => !r.name.includes("._domainkey.")) }], {
+      faults: { "default._domainkey.half.example": "servfail", "mail._domainkey.half.example": "refused" },
+    });
+    try {
+      const { doc } = await checkJson(["half.example", "--server", partial.address]);
+      const f = doc.results[0].findings.find((x) => x.code === "dkim.not-found");
+      expect(f?.message).toMatch(/^no DKIM key found at the 17 common selectors of half\.example that could be asked \(dkim, google, .*; 2 more could not be, see dns\.probe-failed\)/);
+      expect(doc.results[0].findings.find((x) => x.code === "dns.probe-failed")?.message).toMatch(/failed for default \(servfail\), mail \(refused\)/);
+    } finally {
+      await partial.stop();
+    }
+  });
+
+  test("no MX and the address lookup for the implicit MX fails: a DNS failure, not mx.none", async () => {
+    const { doc } = await checkJson(["implicit.example", "--server", dns.address]);
+    const r = doc.results[0];
+    expect(codes(r)).not.toContain("mx.none");
+    expect(r.findings.find((x) => x.code === "dns.servfail" && x.name === "implicit.example")).toMatchObject({
+      severity: "error",
+      message: expect.stringMatching(/^addresses for the implicit MX \(implicit\.example has no MX record\): .*SERVFAIL for A implicit\.example.*Whether the domain can receive mail is unknown/),
+    });
+    expect(codes(r)).toEqual(expect.arrayContaining(["spf.found", "dmarc.found"]));
+  });
+
+  test("BIMI beside a DMARC lookup that fails: no claim that DMARC is missing for BIMI", async () => {
+    const { doc } = await checkJson(["bimi.example", "--server", dns.address, "--selector", "s2026"]);
+    const r = doc.results[0];
+    expect(r.findings.find((x) => x.code === "dns.servfail")?.name).toBe("_dmarc.bimi.example");
+    expect(codes(r).filter((c) => c.startsWith("bimi.dmarc-"))).toEqual([]);
+    expect(r.findings.find((x) => x.code === "bimi.found")?.message).toMatch(/DMARC requirement could not be checked/);
+  });
+
+  test("reverse DNS whose name cannot be resolved forward: rdns.unknown, not a mismatch", async () => {
+    const { doc } = await checkJson(["servfail.example", "--server", dns.address, "--selector", "s2026", "--ip", "192.0.2.77"]);
+    const r = doc.results[0];
+    expect(codes(r)).not.toContain("rdns.mismatch");
+    expect(r.findings.find((x) => x.code === "rdns.unknown")?.message).toMatch(/reverse DNS of 192\.0\.2\.77 is mail\.rdns\.example, but whether it resolves back could not be checked/);
   });
 });
 

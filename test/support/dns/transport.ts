@@ -37,8 +37,11 @@ async function bindBoth(port: number): Promise<{ udp: dgram.Socket; tcp: net.Ser
   return { udp, tcp };
 }
 
-/** Bind UDP and TCP on the same loopback port (a free one when `port` is 0) and serve `handler`. */
-export async function listen(handler: Handler, port = 0): Promise<Listener> {
+/**
+ * Bind UDP and TCP on the same loopback port (a free one when `port` is 0) and serve `handler`. With `tcp: false`
+ * only UDP is served: the TCP socket is closed at once, so a client's TCP retry is refused.
+ */
+export async function listen(handler: Handler, port = 0, opts: { tcp?: boolean } = {}): Promise<Listener> {
   let sockets: { udp: dgram.Socket; tcp: net.Server } | undefined;
   for (let attempt = 0; !sockets; attempt++) {
     try {
@@ -49,6 +52,7 @@ export async function listen(handler: Handler, port = 0): Promise<Listener> {
   }
   const { udp, tcp } = sockets;
   const boundPort = (tcp.address() as net.AddressInfo).port;
+  const tcpClosed = opts.tcp === false ? new Promise<void>((r) => tcp.close(() => r())) : undefined;
   let closed = false;
   const conns = new Set<net.Socket>();
 
@@ -95,7 +99,7 @@ export async function listen(handler: Handler, port = 0): Promise<Listener> {
       closed = true;
       for (const c of conns) c.destroy();
       await Promise.all([
-        new Promise<void>((r) => tcp.close(() => r())),
+        tcpClosed ?? new Promise<void>((r) => tcp.close(() => r())),
         new Promise<void>((r) => udp.close(() => r())),
       ]);
     },

@@ -22,13 +22,18 @@ export interface Zone {
   records: ZoneRecord[];
 }
 
-/** How a faulty name (or fault server) behaves: answer REFUSED, answer SERVFAIL, or never answer. */
-export type FaultMode = "refused" | "servfail" | "drop";
+/**
+ * How a faulty name (or fault server) behaves: answer REFUSED, answer SERVFAIL, never answer, or answer with the
+ * TC bit set and no records: "truncate" does so over UDP and TCP alike (a broken server or middlebox that truncates
+ * every answer), "truncate-udp" over UDP while TCP gets no answer at all (TCP port 53 filtered).
+ */
+export type FaultMode = "refused" | "servfail" | "drop" | "truncate" | "truncate-udp";
 
 /**
  * Per-name faults, keyed by absolute name (case-insensitive, trailing dot optional). A key "*.example.net"
- * applies to every name strictly below example.net. A faulty name behaves so for every query type and
- * over UDP and TCP; all other names are answered from the zones.
+ * applies to every name strictly below example.net; a key may start with a record type and a space
+ * ("A mail.example.net", "AAAA *.example.net") to fault only that type. A faulty name behaves so over UDP and TCP
+ * (see FaultMode); all other names and types are answered from the zones.
  */
 export type Faults = Record<string, FaultMode>;
 
