@@ -89,7 +89,7 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
     };
     io.stdout(opts.json ? renderJson(doc) : renderHuman(doc, io));
     if (dns.unreachable) {
-      io.stderr(`maildomain: DNS could not be asked: none of ${dns.stats.queries} questions to ${dns.serverLabel} got an answer (timeouts, refusals or server failures; see the dns.… findings).\n`);
+      io.stderr(`maildomain: DNS could not be asked: none of ${dns.stats.queries} questions to ${dns.serverLabel} got an answer (timeouts, refusals, server failures or truncated answers; see the dns.… findings).\n`);
       return EXIT.usage;
     }
     return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;

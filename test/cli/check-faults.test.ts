@@ -59,6 +59,7 @@ zones.push(
     origin: "bimi.example",
     records: [...compliantRecords("bimi.example", key), { name: "default._bimi.bimi.example", type: "TXT", value: txt("v=BIMI1; l=https://bimi.example/logo.svg") }],
   },
+  { origin: "trunc.example", records: compliantRecords("trunc.example", key) },
   { origin: "rdns.example", records: [{ name: "mail.rdns.example", type: "TXT", value: txt("no address here") }] },
   { origin: "2.0.192.in-addr.arpa", records: [{ name: "77.2.0.192.in-addr.arpa", type: "PTR", value: "mail.rdns.example." }] },
 );
@@ -74,6 +75,7 @@ beforeAll(async () => {
       "AAAA implicit.example": "servfail",
       "_dmarc.bimi.example": "servfail",
       "mail.rdns.example": "refused",
+      "TXT trunc.example": "truncate",
     },
   });
 });
@@ -221,6 +223,48 @@ describe("a lookup that failed is not an absence", () => {
   });
 });
 
+describe("a server that truncates every answer is a DNS failure, not an empty zone", () => {
+  const ABSENCE = ["spf.missing", "dmarc.missing", "mx.none", "mx.implicit", "dkim.not-found", "mta-sts.none", "tls-rpt.none"];
+
+  test.each([
+    [{ mode: "truncate" as const }, /and the TCP answer is truncated too/],
+    [{ mode: "truncate" as const, tcp: false }, /and TCP is refused \(ECONNREFUSED\)/],
+  ])("%j: dns.truncated findings, no missing records, exit 2", async (opts, why) => {
+    const f = await startFaultServer(opts);
+    try {
+      const { code, doc, io } = await checkJson(["example.com", "--server", f.address, "--timeout", "300", "--retries", "0"]);
+      expect(code).toBe(2);
+      const r = doc.results[0];
+      expect(codes(r).filter((c) => ABSENCE.includes(c))).toEqual([]);
+      const spf = r.findings.find((x) => x.code === "dns.truncated" && x.name === "example.com" && /^SPF record/.test(x.message));
+      expect(spf?.message).toMatch(/answered TXT example\.com truncated \(TC bit: the answer does not fit in a UDP message\)/);
+      expect(spf?.message).toMatch(why);
+      expect(codes(r)).toContain("dns.truncated");
+      expect(r.verdict?.outcome).toBe("defer");
+      expect(io.stderrText).toMatch(/DNS could not be asked/);
+    } finally {
+      await f.stop();
+    }
+  });
+
+  test("one name truncated over UDP and TCP (the domain's TXT): dns.truncated on it, not spf.missing; the rest is checked", async () => {
+    const { code, doc } = await checkJson(["trunc.example", "--server", dns.address, "--selector", "s2026"]);
+    expect(code).toBe(1);
+    const r = doc.results[0];
+    expect(codes(r)).not.toContain("spf.missing");
+    expect(r.findings.find((x) => x.code === "dns.truncated")).toMatchObject({ severity: "error", name: "trunc.example" });
+    expect(codes(r)).toEqual(expect.arrayContaining(["mx.found", "dkim.found", "dmarc.found"]));
+    // DKIM passes, so Gmail accepts; the SPF part is a DNS failure, not "no SPF record".
+    expect(r.verdict?.bulkSender.checks.find((c) => c.check === "spf")).toMatchObject({ ok: false, detail: "the SPF lookups of trunc.example fail (temperror)" });
+  });
+
+  test("an ordinary NODATA answer is confirmed and stays NODATA", async () => {
+    const { doc } = await checkJson(["nodata.nx.example", "--server", dns.address]);
+    expect(doc.results[0].findings.find((f) => f.code === "spf.missing")?.message).toMatch(/NODATA/);
+    expect(codes(doc.results[0])).not.toContain("dns.truncated");
+  });
+});
+
 describe("NXDOMAIN vs NODATA", () => {
   test("a domain that does not exist: one dns.nxdomain error, not a cascade of missing records", async () => {
     const { code, doc } = await checkJson(["gone.nx.example", "--server", dns.address]);
@@ -299,8 +343,11 @@ test("many domains: bounded concurrency, and each name+type asked once (counted 
     const doc = JSON.parse(io.stdoutText);
     expect(doc.results).toHaveLength(n);
     expect(doc.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+    // Each name+type goes through node:dns once; an empty (NODATA) answer is looked at once more on the wire, to
+    // tell it from a truncated one. Nothing else is asked twice.
     const repeated = [...proxy.counts].filter(([, c]) => c !== 1);
-    expect(repeated).toEqual([]);
+    expect(repeated.every(([, c]) => c === 2)).toBe(true);
+    expect(repeated.length).toBe(client!.stats.confirmations);
     expect(proxy.counts.get("TXT _spf.shared.test")).toBe(1);
     expect(proxy.counts.size).toBe(client!.stats.queries);
     expect(client!.stats.cacheHits).toBeGreaterThan(0);

@@ -152,3 +152,47 @@ test.each([["192.0.2.1:70000", /outside 1–65535/], ["[192.0.2.1]:53", /not an 
     await expect(resolveServerAddress(given, async () => "198.51.100.53")).rejects.toThrow(message);
   },
 );
+
+describe("empty answers and refused connections are looked at on the wire before they are believed", () => {
+  const withProbe = (table: Record<string, Answer>, verdict: "plain" | "truncated" | "unknown", seen: Array<[string, number]> = []) =>
+    new DnsClient({
+      timeout: 1000,
+      retries: 1,
+      concurrency: 8,
+      backend: fakeBackend(table),
+      probe: async (name, type, deadline) => {
+        seen.push([`${type} ${name}`, deadline]);
+        return verdict === "truncated" ? { kind: "truncated", tcp: "the TCP answer is truncated too" } : { kind: verdict };
+      },
+    });
+
+  test("a NODATA that the wire shows truncated is a truncated failure; the server counts as answering", async () => {
+    const c = withProbe({ "TXT example.com": { code: "ENODATA" } }, "truncated");
+    const l = await c.lookup("example.com", "TXT");
+    expect(l).toMatchObject({ status: "failed", failure: { kind: "truncated", code: "ETRUNCATED" } });
+    expect(l.status === "failed" && l.failure.message).toMatch(/answered TXT example\.com truncated \(TC bit.*and the TCP answer is truncated too/);
+    expect(c.stats).toMatchObject({ confirmations: 1, failed: 1 });
+    await expect(c.resolverFunction()("example.com", "TXT")).rejects.toMatchObject({ code: "ETRUNCATED" });
+  });
+
+  test("a NODATA the wire confirms stays NODATA; a failed probe changes nothing; CNAME questions are not probed", async () => {
+    const seen: Array<[string, number]> = [];
+    const before = Date.now();
+    const c = withProbe({ "TXT a.example": { code: "ENODATA" }, "CNAME a.example": { code: "ENODATA" } }, "plain", seen);
+    expect(await c.lookup("a.example", "TXT")).toMatchObject({ status: "nodata" });
+    expect(await c.lookup("a.example", "CNAME")).toMatchObject({ status: "nodata" });
+    expect(seen.map(([q]) => q)).toEqual(["TXT a.example"]);
+    // The probe's deadline is the question's own: (retries + 1) × timeout from its first attempt.
+    expect(seen[0][1]).toBeGreaterThanOrEqual(before + 2000);
+    expect(seen[0][1]).toBeLessThanOrEqual(Date.now() + 2000);
+    const u = withProbe({ "TXT b.example": { code: "ENODATA" } }, "unknown");
+    expect(await u.lookup("b.example", "TXT")).toMatchObject({ status: "nodata" });
+  });
+
+  test("ECONNREFUSED behind a truncated UDP answer is truncation, not an unreachable server", async () => {
+    const c = withProbe({ "TXT example.com": { code: "ECONNREFUSED" }, "MX example.com": { code: "ECONNREFUSED" } }, "truncated");
+    expect(await c.lookup("example.com", "TXT")).toMatchObject({ status: "failed", failure: { kind: "truncated" } });
+    const refused = withProbe({ "TXT example.com": { code: "ECONNREFUSED" } }, "unknown");
+    expect(await refused.lookup("example.com", "TXT")).toMatchObject({ status: "failed", failure: { kind: "unreachable" } });
+  });
+});

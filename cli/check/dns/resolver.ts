@@ -9,7 +9,10 @@
  *   stopped answering altogether (every recent question timed out or was refused), the remaining questions fail
  *   at once instead of each waiting its own budget;
  * - classified outcomes: data, NXDOMAIN, NODATA, or a failure (`timeout`, `servfail`, `refused`,
- *   `unreachable`, `error`) that the checks turn into `dns.…` findings; nothing throws;
+ *   `unreachable`, `truncated`, `error`) that the checks turn into `dns.…` findings; nothing throws;
+ * - truncation seen through: node:dns reports an answer that stays truncated over TCP as NODATA, and a truncated
+ *   UDP answer whose TCP retry is refused as ECONNREFUSED; both are confirmed on the wire (wire.ts) within the
+ *   question's budget, and become `truncated` failures when the server truncates;
  * - CNAME chains followed, also when the server is authoritative only and answers with the CNAME alone;
  * - `resolverFunction()`: the function form mailauth takes, `resolver(name, rrtype)`, returning what
  *   `dns.promises.resolve` returns and throwing errors with its `code`s (`ENOTFOUND`, `ENODATA`, `ETIMEOUT`…).
@@ -19,6 +22,7 @@
  */
 import { Resolver as CallbackResolver, promises as dnsPromises } from "node:dns";
 import { isIP } from "node:net";
+import { WireVerdict, probeTruncation } from "./wire";
 
 export type RRType = "A" | "AAAA" | "MX" | "TXT" | "CNAME" | "PTR" | "NS" | "SOA";
 
@@ -41,7 +45,7 @@ export interface RecordData {
 }
 
 /** Why a question got no usable answer. */
-export type FailureKind = "timeout" | "servfail" | "refused" | "unreachable" | "error";
+export type FailureKind = "timeout" | "servfail" | "refused" | "unreachable" | "truncated" | "error";
 
 export interface DnsFailure {
   kind: FailureKind;
@@ -72,6 +76,11 @@ export interface DnsClientOptions {
   concurrency: number;
   /** Replace the node:dns backend (tests); `timeout` is then enforced around it. */
   backend?: DnsBackend;
+  /**
+   * Looks at one question on the wire when node:dns says NODATA or ECONNREFUSED (was it truncated?). Default: a
+   * dns-packet probe of the server asked, with node:dns; none with an injected backend.
+   */
+  probe?: (name: string, type: RRType, deadline: number) => Promise<WireVerdict>;
 }
 
 export interface DnsStats {
@@ -87,6 +96,8 @@ export interface DnsStats {
   cacheHits: number;
   /** Most questions on the wire at once. */
   maxInFlight: number;
+  /** NODATA and ECONNREFUSED outcomes looked at on the wire for truncation. */
+  confirmations: number;
 }
 
 /** mailauth's resolver signature. */
@@ -107,7 +118,7 @@ const FAILURE_BY_CODE: Record<string, FailureKind> = {
 
 export class DnsClient {
   readonly server: string | undefined;
-  readonly stats: DnsStats = { queries: 0, attempts: 0, answered: 0, failed: 0, cacheHits: 0, maxInFlight: 0 };
+  readonly stats: DnsStats = { queries: 0, attempts: 0, answered: 0, failed: 0, cacheHits: 0, maxInFlight: 0, confirmations: 0 };
   /** Answers (CNAMEs followed), by type then name (nested maps: no key strings to build and hash per lookup). */
   private readonly cache = new Map<RRType, Map<string, Promise<Lookup<unknown>>>>();
   /** The questions in the order first asked. */
@@ -117,6 +128,7 @@ export class DnsClient {
   private readonly resolver?: CallbackResolver;
   /** node:dns's callback form: no promise per question (the hot path); absent when a backend is injected. */
   private readonly ask?: (name: string, type: RRType, done: (err: NodeJS.ErrnoException | null, records: unknown) => void) => void;
+  private readonly probe?: (name: string, type: RRType, deadline: number) => Promise<WireVerdict>;
   private readonly timeout: number;
   private readonly retries: number;
   private readonly concurrency: number;
@@ -155,7 +167,10 @@ export class DnsClient {
         r.resolve(name, type as "TXT", done as (err: NodeJS.ErrnoException | null, records: string[][]) => void);
       this.ask = ask;
       this.backend = (name, type) => new Promise((resolve, reject) => ask(name, type, (err, records) => (err ? reject(err) : resolve(records))));
+      const server = opts.server ?? r.getServers()[0];
+      if (server) this.probe = (name, type, deadline) => probeTruncation(server, name, type, deadline);
     }
+    if (opts.probe) this.probe = opts.probe;
   }
 
   /** Where questions go, for messages: the server given, or the system resolver. */
@@ -190,7 +205,7 @@ export class DnsClient {
     this.askedTypes.push(type);
     this.askedNames.push(n);
     const p = new Promise<Lookup<unknown>>((resolve) => {
-      const q: Question = { name: n, type, attempt: 0, resolve, deadline: 0, settled: false };
+      const q: Question = { name: n, type, attempt: 0, resolve, deadline: 0, settled: false, started: 0 };
       if (this.inFlight < this.concurrency) {
         if (++this.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.inFlight;
         this.send(q);
@@ -272,6 +287,7 @@ export class DnsClient {
     this.stats.attempts++;
     q.settled = false;
     q.deadline = Date.now() + this.timeout;
+    if (q.attempt === 0) q.started = q.deadline - this.timeout;
     this.pending.push(q);
     this.pendingAttempt.push(q.attempt);
     this.pendingDeadline.push(q.deadline);
@@ -313,8 +329,13 @@ export class DnsClient {
     } else this.finish(q, { status: "ok", records, chain: NO_CHAIN });
   }
 
-  private failed(q: Question, e: unknown): void {
+  private failed(q: Question, e: unknown, confirmed = false): void {
     const code = (e as NodeJS.ErrnoException | undefined)?.code ?? "EUNKNOWN";
+    // A CNAME question's emptiness decides no finding; every other NODATA may be a truncated answer in disguise.
+    if (!confirmed && this.probe && ((code === "ENODATA" && q.type !== "CNAME") || code === "ECONNREFUSED")) {
+      this.confirm(q, e);
+      return;
+    }
     if (code === "ENOTFOUND" || code === "ENODATA") {
       this.heard();
       this.stats.answered++;
@@ -330,6 +351,28 @@ export class DnsClient {
       return;
     }
     this.finish(q, this.fail({ kind, code, message: describe(kind, code, q.name, q.type, this) }, q.name, q.type));
+  }
+
+  /**
+   * Look at the question on the wire before believing NODATA or ECONNREFUSED: a server that truncates the answer
+   * over UDP and cannot give it over TCP is a failure of the transport, not an empty name or a dead server. The
+   * probe ends by the question's own deadline ((retries + 1) × timeout from its first attempt).
+   */
+  private confirm(q: Question, e: unknown): void {
+    const deadline = q.started + (this.retries + 1) * this.timeout;
+    if (deadline <= Date.now()) {
+      this.failed(q, e, true);
+      return;
+    }
+    this.stats.confirmations++;
+    this.probe!(q.name, q.type, deadline).then(
+      (v) => {
+        if (v.kind !== "truncated") return this.failed(q, e, true);
+        this.heard(); // the server did answer, over UDP
+        this.finish(q, this.fail({ kind: "truncated", code: "ETRUNCATED", message: describeTruncated(q.type, q.name, this, v.tcp) }, q.name, q.type));
+      },
+      () => this.failed(q, e, true),
+    );
   }
 
   /** Resolve the question and pass its slot to the next waiting one. */
@@ -415,6 +458,8 @@ interface Question {
   deadline: number;
   /** The current attempt has ended (answer, error or timeout); a late answer to it is ignored. */
   settled: boolean;
+  /** When the first attempt went on the wire (Date.now()). */
+  started: number;
 }
 
 const NO_CHAIN: string[] = Object.freeze([]) as unknown as string[];
@@ -447,6 +492,10 @@ function describe(kind: FailureKind, code: string, name: string, type: RRType, c
       if (code === "EBADNAME") return `${q} cannot be asked: "${name}" is not a valid DNS name (a label over 63 octets, an empty label, or characters node:dns does not send)`;
       return `DNS error ${code} for ${q} from ${where}`;
   }
+}
+
+function describeTruncated(type: RRType, name: string, client: DnsClient, tcp: string): string {
+  return `${client.serverLabel} answered ${type} ${name} truncated (TC bit: the answer does not fit in a UDP message) and ${tcp}, so the records there could not be read; resolvers that depend on TCP the same way get no answer either. Allow DNS over TCP (port 53) to and from the server, or fix the server that truncates`;
 }
 
 function dnsError(code: string, message: string, hostname: string): NodeJS.ErrnoException {
