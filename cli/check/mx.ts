@@ -1,9 +1,10 @@
 /**
  * MX of one domain: the record set by the core's rules (null MX alone, no IP literals, preferences), every
- * exchange resolving to A/AAAA, and the implicit MX of RFC 5321 §5.1 when there is none. The MX answer also tells
+ * exchange resolving to A/AAAA and not being an alias (RFC 2181 §10.3), and the implicit MX of RFC 5321 §5.1 when
+ * there is none. The MX answer also tells
  * whether the domain exists at all (NXDOMAIN).
  */
-import { MxRecord, isNullMx, validateMxSet } from "../../components/records/mx";
+import { MxRecord, isNullMx, mxHostIsAlias, validateMxSet } from "../../components/records/mx";
 import { isIpLiteral } from "../../components/records/ip";
 import { DnsClient, normalize } from "./dns/resolver";
 import { Finding, dnsFailureFinding, finding, fromDiagnostic } from "./findings";
@@ -74,11 +75,14 @@ export async function checkMx(domain: string, dns: DnsClient): Promise<MxOutcome
   const sorted = [...records].sort((x, y) => x.priority - y.priority);
   const hosts = [...new Set(sorted.map((r) => r.exchange))].filter((h) => !isIpLiteral(h));
   out.hosts = hosts;
-  const addrs = await Promise.all(hosts.map((h) => Promise.all([dns.lookup(h, "A"), dns.lookup(h, "AAAA")])));
+  // The CNAME question tells an alias apart: a recursive resolver follows it silently in the address answers.
+  const addrs = await Promise.all(hosts.map((h) => Promise.all([dns.lookup(h, "A"), dns.lookup(h, "AAAA"), dns.lookup(h, "CNAME")])));
   const shown = new Map<string, string>();
   const unresolvable: string[] = [];
   hosts.forEach((h, i) => {
-    const [a, aaaa] = addrs[i];
+    const [a, aaaa, cname] = addrs[i];
+    const chain = a.chain.length ? a.chain : aaaa.chain.length ? aaaa.chain : cname.status === "ok" && cname.records.length ? cname.records.map(normalize) : [];
+    if (chain.length > 0) out.findings.push(fromDiagnostic(mxHostIsAlias(h, chain, "mx"), domain, `MX of ${domain}`));
     const list = [...(a.status === "ok" ? a.records : []), ...(aaaa.status === "ok" ? aaaa.records : [])];
     const failed = [a, aaaa].find((x) => x.status === "failed");
     if (list.length === 0 && failed && failed.status === "failed") {

@@ -140,6 +140,24 @@ export function validateMxSet(records: readonly MxRecord[], field = "mx"): Diagn
   return dedupeDiagnostics(diagnostics);
 }
 
+/**
+ * An MX exchange that is an alias (its name has a CNAME record). RFC 2181 §10.3: the name in an MX record "must not
+ * be an alias"; RFC 5321 §5.1: the exchange, when queried, must return address records, and "a value that will
+ * return a CNAME record when queried lies outside the scope of this Standard". Many MTAs follow the alias anyway;
+ * those that do not defer or bounce the mail, so this breaks the standard even where mail still flows. `chain` is
+ * the CNAME chain from the exchange (the first target first).
+ */
+export function mxHostIsAlias(exchange: string, chain: readonly string[], field = "mx"): Diagnostic {
+  const target = chain[chain.length - 1];
+  const via = chain.length > 1 ? ` (through ${chain.slice(0, -1).join(" → ")})` : "";
+  return invalid(
+    "mx.host-cname",
+    field,
+    `MX host ${exchange} is an alias (CNAME → ${target}${via}): an MX must name the mail server's own host name, not an alias. Most senders follow the alias, but those that keep to the standard defer or bounce the mail. Point the MX at ${target} (or give ${exchange} its own A/AAAA records instead of the CNAME).`,
+    "RFC 2181 §10.3; RFC 5321 §5.1",
+  );
+}
+
 /** Check the component's `mx` / `nullMx` arguments; field paths like `mx[0].host`, `mx[1].priority`. */
 export function validateMxArgs(args: MxArgs, field = "mx"): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

@@ -18,7 +18,7 @@ export { captureIo };
 export interface JsonResult {
   domain: string;
   ok: boolean;
-  findings: Array<{ code: string; severity: string; message: string; name?: string }>;
+  findings: Array<{ code: string; severity: string; message: string; name?: string; rfc?: string }>;
   verdict?: { outcome: string; smtp?: string; summary: string; reasons: string[]; bulkSender: { ok: boolean; checks: Array<{ check: string; ok: boolean }> } };
 }
 export interface JsonDoc {

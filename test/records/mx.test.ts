@@ -1,5 +1,5 @@
 import { Diagnostic } from "../../components/records/diagnostics";
-import { MxRecord, NULL_MX, buildMx, isNullMx, parseMx, renderMx, validateMx, validateMxArgs, validateMxSet } from "../../components/records/mx";
+import { MxRecord, NULL_MX, buildMx, isNullMx, mxHostIsAlias, parseMx, renderMx, validateMx, validateMxArgs, validateMxSet } from "../../components/records/mx";
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
 const errors = (ds: Diagnostic[]) => ds.filter((d) => d.severity === "error");
@@ -222,5 +222,15 @@ describe("component arguments: validateMxArgs and buildMx", () => {
   test("buildMx with nullMx gives the single null MX", () => {
     expect(buildMx({ nullMx: true })).toEqual([{ priority: 0, exchange: "." }]);
     expect(buildMx({})).toEqual([]);
+  });
+});
+
+describe("an exchange that is an alias (RFC 2181 §10.3, RFC 5321 §5.1)", () => {
+  test("breaks the standard, names the final target and how to fix it", () => {
+    const d = mxHostIsAlias("mail.example.com", ["a.example.net", "b.example.net"], "mx[0]");
+    expect(d).toMatchObject({ code: "mx.host-cname", severity: "error", field: "mx[0]", breaksStandard: true, rfc: "RFC 2181 §10.3; RFC 5321 §5.1" });
+    expect(d.message).toMatch(/MX host mail\.example\.com is an alias \(CNAME → b\.example\.net \(through a\.example\.net\)\)/);
+    expect(d.message).toMatch(/Point the MX at b\.example\.net/);
+    expect(mxHostIsAlias("mail.example.com", ["mx.example.net"]).message).toMatch(/\(CNAME → mx\.example\.net\): /);
   });
 });
