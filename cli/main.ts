@@ -36,7 +36,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description("audit what live DNS serves for each domain and explain what receivers like Gmail will do")
     .argument("[domains...]", "mail domains to check")
     .option("--server <host[:port]>", "ask this DNS server (default: the system resolver)")
-    .option("--selector <name>", "DKIM selector to check (repeatable; a missing one is an error; common selectors are probed too)", collect, [])
+    .option("--selector <[domain=]name>", "DKIM selector to check at every domain, or with domain= at that one (repeatable; a missing one is an error; common selectors are probed too)", collect, [])
     .option("--ip <addr>", "the sending server's IP address: SPF is evaluated for it, its reverse DNS checked")
     .option("--json", "print { results: [{ domain, ok, findings, verdict }], dns }", false)
     .addOption(new Option("--timeout <ms>", rangeHelp("per-query timeout in milliseconds", CHECK_OPTION_RANGES.timeout)).default(3000).argParser(inRange(CHECK_OPTION_RANGES.timeout)))

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import { isIP } from "node:net";
-import { normalizeName, validateSelector } from "../../components/records/names";
+import { normalizeName } from "../../components/records/names";
 import { EXIT, Io, UsageError } from "../io";
 import { DnsBackend, DnsClient, resolveServerAddress } from "./dns/resolver";
 import { DomainResult, checkDomain } from "./domain";
@@ -19,6 +19,7 @@ import { checkMessage, MessageReport } from "./message";
 import { CheckDocument, Progress, renderHuman, renderJson } from "./output";
 import { MtaStsCheckOptions } from "./mta-sts";
 import { readCaFile, trustStore } from "./mta-sts/tls-peer";
+import { SelectorOptions, checkSelectorDomains, readSelectorOptions, selectorsFor } from "./selectors";
 
 export interface CheckOptions {
   domains: string[];
@@ -73,7 +74,7 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
     // wire busy; more domains in flight only cost memory (measured with npm run bench:check).
     const checked = await pool(input.domains, Math.max(2, Math.ceil(opts.concurrency / 4)), async (domain): Promise<DomainResult> => {
       try {
-        return await checkDomain(domain, dns, { selectors: input.selectors, ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain), mtaSts: input.mtaSts });
+        return await checkDomain(domain, dns, { selectors: selectorsFor(input.selectors, domain), ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain), mtaSts: input.mtaSts });
       } catch (e) {
         // A bug must not cost the other domains their results, nor show a stack trace.
         return { domain, ok: false, findings: [finding("check.internal-error", "error", `the check of ${domain} failed unexpectedly (${(e as Error).message}); the other domains are unaffected. Please report this with the command line.`)] };
@@ -100,7 +101,7 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
 
 interface Prepared {
   domains: string[];
-  selectors: string[];
+  selectors: SelectorOptions;
   server?: string;
   expected?: ExpectedRecordSet[];
   message?: Buffer;
@@ -118,12 +119,7 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
     if (bad.length > 0 || !n.name.includes(".")) problems.push(`"${raw}" is not a domain name${bad.length ? `: ${bad[0].message}` : " (give a full name such as example.com)"}`);
     else if (!domains.includes(n.name)) domains.push(n.name);
   }
-  const selectors: string[] = [];
-  for (const s of opts.selector ?? []) {
-    const d = validateSelector(s, "--selector");
-    if (d.length) problems.push(d[0].message);
-    else if (!selectors.includes(s.toLowerCase())) selectors.push(s.toLowerCase());
-  }
+  const selectors = readSelectorOptions(opts.selector ?? [], problems);
   if (opts.ip !== undefined && !isIP(opts.ip)) problems.push(`--ip ${opts.ip} is not an IPv4 or IPv6 address`);
   if (opts.message !== undefined && opts.ip === undefined) problems.push("--message needs --ip: the address of the server that sent the message to the receiver (SPF is checked for it)");
   if ((opts.helo !== undefined || opts.mailFrom !== undefined) && opts.ip === undefined) problems.push("--helo and --mail-from describe the sending server: give them with --ip (and --message)");
@@ -180,6 +176,7 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
       problems.push(`--message ${opts.message}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
+  checkSelectorDomains(selectors, domains, problems);
   if (domains.length === 0 && opts.message === undefined && opts.expect === undefined && problems.length === 0) {
     problems.push("give at least one domain to check (or --message FILE.eml, or --expect PLAN.json)");
   }

@@ -4,7 +4,8 @@
  * given per domain.
  */
 import { startDnsServer, type DnsServer, type Zone, type ZoneRecord } from "../support/dns";
-import { checkJson, codes, compliantRecords, rsaKey } from "./check-support";
+import { main } from "../../cli/main";
+import { captureIo, checkJson, codes, compliantRecords, rsaKey } from "./check-support";
 
 const key = rsaKey();
 const rec = (name: string, type: ZoneRecord["type"], value: string): ZoneRecord => ({ name, type, value });
@@ -22,6 +23,8 @@ const zones: Zone[] = [
   },
   { origin: "hosting.test", records: [rec("relay.hosting.test", "A", "198.51.100.9")] },
   { origin: "good.example", records: compliantRecords("good.example", key) },
+  { origin: "one.example", records: compliantRecords("one.example", key, { selector: "s1" }) },
+  { origin: "two.example", records: compliantRecords("two.example", key, { selector: "s2" }) },
 ];
 
 let dns: DnsServer;
@@ -50,5 +53,35 @@ describe("an MX host that is a CNAME (RFC 2181 §10.3, RFC 5321 §5.1)", () => {
     const { code, doc } = await checkJson(["good.example", "--server", dns.address, "--selector", "s2026"]);
     expect(code).toBe(0);
     expect(codes(doc.results[0])).not.toContain("mx.host-cname");
+  });
+});
+
+describe("--selector DOMAIN=SELECTOR", () => {
+  const dkim = (r: { findings: Array<{ code: string; name?: string }> }) => r.findings.filter((f) => f.code.startsWith("dkim.") && f.code !== "dkim.not-found").map((f) => `${f.code} ${f.name}`);
+
+  test("each domain is checked with its own selector, and only with it", async () => {
+    const { code, doc } = await checkJson(["one.example", "two.example", "--server", dns.address, "--selector", "one.example=s1", "--selector", "TWO.example.=S2"]);
+    expect(code).toBe(0);
+    expect(dkim(doc.results[0])).toEqual(["dkim.found s1._domainkey.one.example"]);
+    expect(dkim(doc.results[1])).toEqual(["dkim.found s2._domainkey.two.example"]);
+    expect(doc.results.map((r) => r.verdict?.bulkSender.checks.find((c) => c.check === "dkim")?.ok)).toEqual([true, true]);
+  });
+
+  test("the plain form still applies to every domain, beside the per-domain form", async () => {
+    const { code, doc } = await checkJson(["one.example", "two.example", "--server", dns.address, "--selector", "s1", "--selector", "two.example=s2"]);
+    expect(code).toBe(1);
+    expect(dkim(doc.results[0])).toEqual(["dkim.found s1._domainkey.one.example"]);
+    expect(dkim(doc.results[1]).sort()).toEqual(["dkim.found s2._domainkey.two.example", "dkim.missing s1._domainkey.two.example"]);
+  });
+
+  test.each([
+    [["one.example", "--selector", "three.example=s1"], /--selector three\.example=s1: three\.example is not among the domains checked \(one\.example\)/],
+    [["one.example", "--selector", "=s1"], /--selector =s1: "" is not a domain name/],
+    [["one.example", "--selector", "one.example=bad_selector"], /--selector one\.example=bad_selector: .*not a valid DKIM selector/],
+    [["one.example", "--selector", "localhost=s1"], /"localhost" is not a domain name/],
+  ])("%j is a usage error", async (args, message) => {
+    const io = captureIo();
+    expect(await main(["check", ...(args as string[]), "--server", dns.address], io)).toBe(2);
+    expect(io.stderrText).toMatch(message as RegExp);
   });
 });
