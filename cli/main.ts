@@ -51,6 +51,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(new Option("--smtp-port <port>", "port of the MX hosts for the STARTTLS probe").default(25).argParser(port("--smtp-port")))
     .option("--smtp", "probe every MX host's STARTTLS, also for domains without MTA-STS (default: only with MTA-STS)")
     .option("--no-smtp", "do not connect to the MX hosts (where outbound port 25 is blocked); said in the output")
+    .option("--parked", "assert that the domains are parked (null MX, SPF -all, DMARC p=reject): each missing part is an error", false)
     .action((domains: string[], opts) => {
       result = import("./check/command").then((m) => m.runCheck({ ...opts, domains }, io));
     });

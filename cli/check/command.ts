@@ -40,6 +40,8 @@ export interface CheckOptions {
   smtpPort?: number;
   /** --smtp (true), --no-smtp (false), neither: probe when the domain publishes MTA-STS. */
   smtp?: boolean;
+  /** Assert that every domain checked is parked (M3AAWG): each missing part of the pattern is an error. */
+  parked?: boolean;
 }
 
 export interface CheckDeps {
@@ -74,7 +76,7 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
     // wire busy; more domains in flight only cost memory (measured with npm run bench:check).
     const checked = await pool(input.domains, Math.max(2, Math.ceil(opts.concurrency / 4)), async (domain): Promise<DomainResult> => {
       try {
-        return await checkDomain(domain, dns, { selectors: selectorsFor(input.selectors, domain), ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain), mtaSts: input.mtaSts });
+        return await checkDomain(domain, dns, { selectors: selectorsFor(input.selectors, domain), ip: opts.ip, helo: opts.helo, mailFrom: opts.mailFrom, expected: byDomain?.get(domain), mtaSts: input.mtaSts, parked: opts.parked });
       } catch (e) {
         // A bug must not cost the other domains their results, nor show a stack trace.
         return { domain, ok: false, findings: [finding("check.internal-error", "error", `the check of ${domain} failed unexpectedly (${(e as Error).message}); the other domains are unaffected. Please report this with the command line.`)] };

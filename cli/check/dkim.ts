@@ -76,6 +76,7 @@ export async function checkDkim(domain: string, dns: DnsClient, givenSelectors: 
   const lookups = await Promise.all(all.map((s) => dns.lookup(ownerNames.dkim(s.selector, domain), "TXT")));
   const out: DkimOutcome = { findings: [], keys: [], missing: [], failed: [], given: given.length > 0, probed: probed.length, probesFailed: 0 };
   const probeFailures: Array<{ selector: string; kind: string }> = [];
+  const probedRevoked: string[] = [];
   let nsNote: Promise<string> | undefined;
 
   for (let i = 0; i < all.length; i++) {
@@ -112,9 +113,15 @@ export async function checkDkim(domain: string, dns: DnsClient, givenSelectors: 
       out.findings.push(finding("dkim.multiple-records", "warning", `${context}: ${keys.length} DKIM key records at one name; verifiers read one of them (which one is undefined), so signatures fail at random: keep one.`, name, "RFC 6376 §3.6.2.2"));
     }
     const { parsed, keyType, bits } = parseCached(keys[0]);
+    const revoked = (parsed.model.publicKey ?? "") === "" && parsed.model.publicKey !== undefined;
+    if (revoked && !isGiven && keys.length === 1 && parsed.diagnostics.every((d) => d.code === "dkim.revoked")) {
+      // A revoked key at a probed selector says nothing about the mail the domain sends; collected into one note
+      // (a wildcard "*._domainkey" revoked key, as parked domains publish, answers every probe alike).
+      probedRevoked.push(selector);
+      continue;
+    }
     const diagnostics = parsed.diagnostics.map((d) => (isGiven && d.code === "dkim.revoked" ? { ...d, severity: "error" as const } : d));
     out.findings.push(...diagnostics.map((d) => fromDiagnostic(d, name, context)));
-    const revoked = (parsed.model.publicKey ?? "") === "" && parsed.model.publicKey !== undefined;
     const broken = parsed.diagnostics.some((d) => d.breaksStandard);
     if (revoked || broken) {
       if (isGiven) out.missing.push(selector);
@@ -131,7 +138,10 @@ export async function checkDkim(domain: string, dns: DnsClient, givenSelectors: 
     out.findings.push(finding("dkim.found", "info", `DKIM key ${selector} at ${name}: ${details.join(", ")}${isGiven ? "" : " (found by probing common selectors)"}.`, name));
   }
 
-  out.probesFailed = probeFailures.length;
+  if (probedRevoked.length > 0) {
+    out.findings.push(finding("dkim.revoked", "info", `the probed selector${probedRevoked.length > 1 ? "s" : ""} ${probedRevoked.join(", ")} of ${domain} ${probedRevoked.length > 1 ? "hold revoked keys" : "holds a revoked key"} (empty p=)${probedRevoked.length === probed.length ? ", as a revoked wildcard *._domainkey record gives" : ""}: signatures with ${probedRevoked.length > 1 ? "them" : "it"} fail.`, domain, "RFC 6376 §3.6.1"));
+  }
+    out.probesFailed = probeFailures.length;
   const failedSelectors = new Set(probeFailures.map((f) => f.selector));
   const answered = probed.filter((s) => !failedSelectors.has(s));
   const allFailed = probed.length > 0 && answered.length === 0;

@@ -12,6 +12,7 @@ import { checkMtaSts, MtaStsCheckOptions, MtaStsVerdict } from "./mta-sts";
 import { trustStore } from "./mta-sts/tls-peer";
 import { Finding, dedupeFindings, finding } from "./findings";
 import { checkMx } from "./mx";
+import { checkParked } from "./parked";
 import { checkReverseDns } from "./rdns";
 import { checkSpf } from "./spf";
 import { Verdict, verdictFor } from "./verdict";
@@ -36,6 +37,8 @@ export interface DomainCheckOptions {
   probe?: boolean;
   /** The MTA-STS policy fetch and STARTTLS probes; default: system trust store, ports 443 and 25, probing when MTA-STS is published. */
   mtaSts?: MtaStsCheckOptions;
+  /** --parked: the domain is asserted to be parked; each missing part of the pattern is an error. */
+  parked?: boolean;
 }
 
 // `ca` replaces Node's roots when given, so the default must hold them (an empty list would trust nothing).
@@ -63,7 +66,10 @@ export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCh
       findings.push(finding("mx.null-mx-sender", "warning", `${domain} publishes a null MX (it accepts no mail) yet has SPF senders or DKIM keys: receivers may reject its mail with 550 5.7.27 because replies and bounces cannot reach it. Remove the null MX if the domain sends mail.`, domain, "RFC 7505 §4.2"));
     }
   }
+  const parked = mx.nxdomain ? undefined : await checkParked(domain, dns, { mx, spf, dkim, dmarc }, opts.parked ?? false);
+  if (parked?.parked) findings = findings.filter((f) => f.code !== "dkim.not-found"); // a parked domain signs nothing
+  if (parked) findings.push(...parked.findings);
   findings = dedupeFindings(findings);
-  const verdict = verdictFor({ domain, ip: opts.ip, mx, spf, dkim, dmarc, rdns });
+  const verdict = verdictFor({ domain, ip: opts.ip, mx, spf, dkim, dmarc, rdns, parked });
   return { domain, ok: !findings.some((f) => f.severity === "error"), findings, verdict, ...(mtaSts.verdict && !mx.nxdomain ? { mtaSts: mtaSts.verdict } : {}) };
 }

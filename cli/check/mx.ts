@@ -18,11 +18,13 @@ export interface MxOutcome {
   hosts: string[];
   /** No MX record: mail goes to the domain's own A/AAAA, if any. */
   implicit: boolean;
+  /** The MX records read (normal form); empty when there are none or the lookup failed. */
+  records: MxRecord[];
   temperror: boolean;
 }
 
 export async function checkMx(domain: string, dns: DnsClient): Promise<MxOutcome> {
-  const out: MxOutcome = { findings: [], nxdomain: false, nullMx: false, hosts: [], implicit: false, temperror: false };
+  const out: MxOutcome = { findings: [], nxdomain: false, nullMx: false, hosts: [], implicit: false, temperror: false, records: [] };
   const l = await dns.lookup(domain, "MX");
   if (l.status === "failed") {
     out.temperror = true;
@@ -43,6 +45,7 @@ export async function checkMx(domain: string, dns: DnsClient): Promise<MxOutcome
     return out;
   }
   const records: MxRecord[] = l.status === "ok" ? l.records.map((r) => ({ priority: r.priority, exchange: r.exchange === "" || r.exchange === "." ? "." : normalize(r.exchange) })) : [];
+  out.records = records;
   if (records.length === 0) {
     out.implicit = true;
     const [a, aaaa] = await Promise.all([dns.lookup(domain, "A"), dns.lookup(domain, "AAAA")]);

@@ -31,7 +31,7 @@ export function renderJson(doc: CheckDocument): string {
 }
 
 const LABEL: Record<Finding["severity"], string> = { error: "error  ", warning: "warning", info: "info   " };
-const OUTCOME: Record<string, string> = { deliver: "DELIVER", "at-risk": "AT RISK", spam: "SPAM", reject: "REJECT", defer: "DEFER" };
+const OUTCOME: Record<string, string> = { deliver: "DELIVER", "at-risk": "AT RISK", spam: "SPAM", reject: "REJECT", defer: "DEFER", parked: "PARKED" };
 
 /** Wrap `text` to `width` columns with `indent` on continuation lines (only on a terminal). */
 function wrap(text: string, width: number | undefined, indent: string, firstWidth: number): string {
@@ -76,6 +76,11 @@ export function renderHuman(doc: CheckDocument, io: Pick<Io, "stdoutIsTTY" | "co
       for (const item of v.bulkSender.checks) {
         const prefix = `    [${item.ok ? "x" : " "}] ${item.check.padEnd(11)} `;
         out.push(prefix + wrap(item.detail, width, " ".repeat(prefix.length), prefix.length));
+      }
+      if (v.parked) out.push(`  Parked-domain checklist (M3AAWG): ${v.parked.ok ? "met" : "NOT met"}`);
+      for (const item of v.parked?.checks ?? []) {
+        const prefix = `    [${item.ok ? "x" : " "}] ${item.check.padEnd(13)} `;
+        out.push(prefix + wrap(`${item.required ? "" : "(recommended) "}${item.detail}`, width, " ".repeat(prefix.length), prefix.length));
       }
     }
     if (r.mtaSts) out.push(`  ${wrap(r.mtaSts.summary, width, "    ", 2)}`);

@@ -12,13 +12,15 @@
  * messages a day to Gmail) need SPF and DKIM, a DMARC record (p=none at least) and From: aligned with SPF or DKIM.
  * A DMARC failure under p=reject is rejected (550-5.7.26 "due to DMARC policy"), under p=quarantine junked.
  */
+import type { ParkedPartName } from "../../components/records/parked";
 import type { DkimOutcome } from "./dkim";
 import type { DmarcOutcome } from "./dmarc";
 import type { MxOutcome } from "./mx";
+import type { ParkedOutcome } from "./parked";
 import type { RdnsOutcome } from "./rdns";
 import type { SpfOutcome } from "./spf";
 
-export type Outcome = "deliver" | "at-risk" | "spam" | "reject" | "defer";
+export type Outcome = "deliver" | "at-risk" | "spam" | "reject" | "defer" | "parked";
 
 export interface ChecklistItem {
   check: "spf" | "dkim" | "dmarc" | "alignment" | "reverse-dns";
@@ -36,6 +38,17 @@ export interface Verdict {
   reasons: string[];
   /** The Gmail/Yahoo 2024 bulk-sender requirements that DNS decides. */
   bulkSender: { ok: boolean; checks: ChecklistItem[] };
+  /** The M3AAWG parked-domain pattern, for a domain that is parked or asserted to be (--parked). */
+  parked?: { ok: boolean; checks: ParkedChecklistItem[] };
+}
+
+export interface ParkedChecklistItem {
+  check: ParkedPartName;
+  /** false also when it could not be looked up (the detail says so). */
+  ok: boolean;
+  /** The wildcard DKIM key is recommended, not required. */
+  required: boolean;
+  detail: string;
 }
 
 export interface VerdictInput {
@@ -46,6 +59,7 @@ export interface VerdictInput {
   dkim: DkimOutcome;
   dmarc: DmarcOutcome;
   rdns?: RdnsOutcome;
+  parked?: ParkedOutcome;
 }
 
 type SpfState = "pass" | "fail" | "possible" | "none" | "permerror" | "temperror";
@@ -123,6 +137,7 @@ export function verdictFor(v: VerdictInput): Verdict {
   const bulkSender = { ok: checks.every((c) => c.ok), checks };
   const missingBulk = checks.filter((c) => !c.ok).map((c) => c.check);
   const bulkNote = missingBulk.length ? `bulk mail (5,000+ messages a day to Gmail) is rejected or junked: the checklist fails on ${missingBulk.join(", ")}` : undefined;
+  const parked = v.parked ? parkedChecklist(v.parked) : undefined;
   const make = (outcome: Outcome, summary: string, reasons: string[], smtp?: string): Verdict => ({
     receiver: "Gmail",
     outcome,
@@ -130,11 +145,16 @@ export function verdictFor(v: VerdictInput): Verdict {
     summary,
     reasons: bulkNote && outcome !== "reject" ? [...reasons, bulkNote] : reasons,
     bulkSender,
+    ...(parked ? { parked } : {}),
   });
 
   if (v.mx.nxdomain) {
     // Nothing to tick off for a domain that does not exist.
     return { ...make("reject", `Gmail and every other receiver will reject mail from ${domain}: the domain does not exist (NXDOMAIN).`, [`${domain} does not exist`]), bulkSender: { ok: false, checks: [] } };
+  }
+  if (v.parked?.parked && parked) {
+    // It sends no mail: the bulk-sender checklist does not apply, the parked-domain one does.
+    return { receiver: "Gmail", outcome: "parked", ...parkedSummary(domain, parked), bulkSender: { ok: false, checks: [] }, parked };
   }
   const spfText = spfReason(v.spf, spf, domain);
   const dkimText = dkimReason(v.dkim, dkim);
@@ -203,4 +223,25 @@ function checklist(v: VerdictInput, spf: SpfState, dkim: DkimState): ChecklistIt
     items.push({ check: "reverse-dns", ok: v.rdns.ok, detail: v.rdns.ok ? `${v.ip} → ${v.rdns.names.join(", ")} → ${v.ip}` : `${v.ip} lacks forward-confirmed reverse DNS` });
   }
   return items;
+}
+
+function parkedChecklist(p: ParkedOutcome): { ok: boolean; checks: ParkedChecklistItem[] } {
+  const checks = p.assessment.parts.map((part) => ({ check: part.part, ok: part.ok === true, required: part.required, detail: part.detail }));
+  return { ok: p.assessment.complete, checks };
+}
+
+function parkedSummary(domain: string, parked: { ok: boolean; checks: ParkedChecklistItem[] }): { summary: string; reasons: string[] } {
+  const missing = parked.checks.filter((c) => c.required && !c.ok);
+  if (missing.length === 0) {
+    return {
+      summary: `${domain} is parked: it accepts no mail and authorizes no sender, and Gmail rejects mail that claims to come from it (SPF -all, DMARC p=reject), as a parked domain should.`,
+      reasons: parked.checks.filter((c) => c.required).map((c) => c.detail),
+    };
+  }
+  const reasons = missing.map((c) => c.detail);
+  const dmarcMissing = missing.some((c) => c.check === "dmarc");
+  const consequence = dmarcMissing
+    ? "until DMARC says p=reject, mail forged in its name that passes some other domain's check may be delivered"
+    : "until then receivers cannot tell for sure that it sends no mail";
+  return { summary: `${domain} is parked (it accepts no mail and authorizes no sender), but ${reasons.join("; ")}: ${consequence}.`, reasons };
 }
