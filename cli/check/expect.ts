@@ -6,17 +6,13 @@
  * The plan format: `{ resources: [{ type, name, urn, inputs }], violations: [...] }`; record resources are
  * Cloudflare `DnsRecord`/`Record` or Route 53 `Record`, read with the providers' own `readProviderRecord`.
  */
-import { BIMI_VERSION } from "../../components/records/bimi";
-import { STS_VERSION } from "../../components/records/mta-sts";
-import { meantAs } from "../../components/records/tags";
-import { TLSRPT_VERSION } from "../../components/records/tls-rpt";
-import { isDkimKeyRecord } from "../../components/records/dkim";
-import { isDmarcRecord } from "../../components/records/dmarc";
+import { RecordDifference, compareMxSets, compareTxtRecords, txtKind } from "../../components/records/compare";
 import { isIpLiteral, canonicalIp } from "../../components/records/ip";
+import type { MxRecord } from "../../components/records/mx";
 import { isSpfRecord } from "../../components/records/spf";
 import { readProviderRecord } from "../../components/providers/formats";
 import { UsageError } from "../io";
-import { DnsClient, normalize } from "./dns/resolver";
+import { DnsClient, Lookup, MxAnswer, normalize } from "./dns/resolver";
 import { Finding, describeAbsence, dnsFailureFinding, finding, joinedTxt } from "./findings";
 
 export interface ExpectedRecordSet {
@@ -85,21 +81,6 @@ export function planSelectors(sets: readonly ExpectedRecordSet[], domain: string
   return sets.filter((s) => s.name.endsWith(suffix) && (s.type === "TXT" || s.type === "CNAME")).map((s) => s.name.slice(0, -suffix.length));
 }
 
-type Kind = "spf" | "dmarc" | "dkim" | "mta-sts" | "tls-rpt" | "bimi" | "other";
-function kindOf(v: string): Kind {
-  if (isSpfRecord(v)) return "spf";
-  if (isDmarcRecord(v)) return "dmarc";
-  if (meantAs(v, STS_VERSION)) return "mta-sts";
-  if (meantAs(v, TLSRPT_VERSION)) return "tls-rpt";
-  if (meantAs(v, BIMI_VERSION)) return "bimi";
-  if (isDkimKeyRecord(v)) return "dkim";
-  return "other";
-}
-
-function short(v: string, max = 90): string {
-  return v.length > max ? `${v.slice(0, max)}…` : v;
-}
-
 function likelyCause(set: ExpectedRecordSet, domain: string): string {
   if (set.name.includes("._domainkey.")) {
     const selector = set.name.split("._domainkey.")[0];
@@ -129,39 +110,88 @@ export async function compareExpected(domain: string, sets: readonly ExpectedRec
       const l = await dns.lookup(set.name, set.type as "TXT");
       const what = `${set.type} ${set.name} declared by the plan`;
       if (l.status === "failed") return [dnsFailureFinding(l.failure, set.name, what, "It could not be compared.")];
-      const f: Finding[] = [];
-      if (set.type === "TXT") {
-        const live = l.status === "ok" ? joinedTxt(l.records as string[][]) : [];
-        for (const v of set.values) {
-          if (live.includes(v)) continue;
-          const kind = kindOf(v);
-          const same = kind === "other" ? [] : live.filter((x) => kindOf(x) === kind);
-          if (same.length > 0) {
-            f.push(finding("expect.different", "error", `the plan declares TXT ${set.name} "${short(v)}" but live DNS serves "${short(same[0])}"${same.length > 1 ? ` (and ${same.length - 1} more)` : ""}: the record was changed outside the plan or the plan was not applied.`, set.name));
-          } else {
-            const why = l.status === "ok" ? (live.length ? `the name has ${live.length} other TXT record(s)` : "no TXT data") : describeAbsence(l, "TXT");
-            f.push(finding("expect.missing", "error", `the plan declares TXT ${set.name} "${short(v)}" but live DNS does not serve it (${why}).${likelyCause(set, domain)}`, set.name));
-          }
-        }
-        return f;
-      }
+      if (set.type === "TXT") return compareTxtSet(set, l.status === "ok" ? joinedTxt(l.records as string[][]) : [], l, domain);
+      if (set.type === "MX") return compareMxSet(set, l.status === "ok" ? (l.records as unknown as MxAnswer[]) : [], l, domain);
       const n = norm[set.type as keyof typeof norm];
-      const live = l.status === "ok" ? (l.records as unknown[]).map((r) => (set.type === "MX" ? n(`${(r as { priority: number }).priority} ${(r as { exchange: string }).exchange || "."}`) : n(String(r)))) : [];
+      const live = l.status === "ok" ? (l.records as unknown[]).map((r) => n(String(r))) : [];
       const declared = set.values.map(n);
       const missing = declared.filter((v) => !live.includes(v));
       const extra = live.filter((v) => !declared.includes(v));
       if (missing.length > 0 && live.length === 0) {
-        f.push(finding("expect.missing", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS has none (${describeAbsence(l, set.type)}).${likelyCause(set, domain)}`, set.name));
-      } else if (missing.length > 0 || extra.length > 0) {
-        f.push(finding("expect.different", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS serves ${live.join(", ")}${missing.length ? ` (missing: ${missing.join(", ")})` : ""}${extra.length ? ` (not in the plan: ${extra.join(", ")})` : ""}.`, set.name));
+        return [finding("expect.missing", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS has none (${describeAbsence(l, set.type)}).${likelyCause(set, domain)}`, set.name)];
       }
-      return f;
+      if (missing.length > 0 || extra.length > 0) {
+        return [finding("expect.different", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS serves ${live.join(", ")}${missing.length ? ` (missing: ${missing.join(", ")})` : ""}${extra.length ? ` (not in the plan: ${extra.join(", ")})` : ""}.`, set.name)];
+      }
+      return [];
     }),
   );
   for (const r of results) out.push(...r);
   const compared = sets.filter((s) => CHECKED_TYPES.has(s.type)).length;
   if (!out.some((f) => f.severity === "error")) {
-    out.push(finding("expect.match", "info", `all ${compared} record set(s) the plan declares for ${domain} are served as planned.`, domain));
+    out.push(finding("expect.match", "info", `all ${compared} record set(s) the plan declares for ${domain} are served as planned${out.some((f) => f.code === "expect.equivalent") ? " (some written differently, with the same meaning)" : ""}.`, domain));
   }
   return out;
+}
+
+/**
+ * Each declared TXT value against the live values of its kind, by meaning (the core's comparators): an SPF record
+ * that says "a mx" where the plan says "+a +mx" is served as planned; one that drops an ip4: is not, and the
+ * finding names the term. Both values are shown whole.
+ */
+function compareTxtSet(set: ExpectedRecordSet, live: string[], l: Lookup<unknown>, domain: string): Finding[] {
+  const f: Finding[] = [];
+  for (const v of set.values) {
+    if (live.includes(v)) continue;
+    const kind = txtKind(v);
+    const same = kind === "other" ? [] : live.filter((x) => txtKind(x) === kind);
+    if (same.length === 0) {
+      const why = l.status === "ok" ? (live.length ? `the name has ${live.length} other TXT record(s)` : "no TXT data") : describeAbsence(l, "TXT");
+      f.push(finding("expect.missing", "error", `the plan declares TXT ${set.name} "${v}" but live DNS does not serve it (${why}).${likelyCause(set, domain)}`, set.name));
+      continue;
+    }
+    const compared = same.map((x) => ({ live: x, c: compareTxtRecords(v, x, set.name) }));
+    const equivalent = compared.find((x) => x.c.equivalent);
+    if (equivalent) {
+      f.push(equivalentFinding(`TXT ${set.name}`, v, equivalent.live, equivalent.c.cosmetic, set.name));
+      continue;
+    }
+    const { live: other, c } = compared[0];
+    const more = same.length > 1 ? ` (${same.length - 1} more ${kind} record(s) there differ too)` : "";
+    f.push(differentFinding(`TXT ${set.name}`, v, other, c.differences, set.name, more));
+  }
+  return f;
+}
+
+/** The declared MX set against the live one, by the order senders try the hosts in (RFC 5321 §5.1). */
+function compareMxSet(set: ExpectedRecordSet, liveRecords: MxAnswer[], l: Lookup<unknown>, domain: string): Finding[] {
+  const toRecord = (v: string): MxRecord => {
+    const [p, h = "."] = norm.MX(v).split(" ");
+    return { priority: Number(p), exchange: h };
+  };
+  const declared = set.values.map(toRecord);
+  const live = liveRecords.map((r) => toRecord(`${r.priority} ${r.exchange || "."}`));
+  const show = (rs: MxRecord[]) => rs.map((r) => `${r.priority} ${r.exchange}`).join(", ");
+  if (live.length === 0) {
+    return [finding("expect.missing", "error", `the plan declares MX ${set.name} ${show(declared)} but live DNS has none (${describeAbsence(l, "MX")}).${likelyCause(set, domain)}`, set.name)];
+  }
+  const c = compareMxSets(declared, live);
+  if (c.equivalent) return show(declared) === show(live) ? [] : [equivalentFinding(`MX ${set.name}`, show(declared), show(live), c.cosmetic, set.name)];
+  return [differentFinding(`MX ${set.name}`, show(declared), show(live), c.differences, set.name, "")];
+}
+
+function equivalentFinding(what: string, planned: string, served: string, cosmetic: readonly string[], name: string): Finding {
+  return finding("expect.equivalent", "info", `${what} is written differently than planned but means the same to receivers${cosmetic.length ? ` (${cosmetic.join("; ")})` : ""}: planned "${planned}", served "${served}".`, name);
+}
+
+function differentFinding(what: string, planned: string, served: string, differences: readonly RecordDifference[], name: string, more: string): Finding {
+  const list = differences.map((d) => d.message).join("; ");
+  const f = finding(
+    "expect.different",
+    "error",
+    `live DNS serves ${what} with another meaning than the plan: ${list}${more}. Planned: "${planned}". Served: "${served}". The record was changed outside the plan, or the plan was not applied.`,
+    name,
+  );
+  f.comparison = { expected: planned, actual: served, differences: differences.map((d) => ({ ...d })) };
+  return f;
 }

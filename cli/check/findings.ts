@@ -4,6 +4,7 @@
  * `dns.…`; the check adds its own codes for what only live DNS shows (`spf.void-lookups`, `dkim.missing`,
  * `dmarc.missing`, `expect.missing`…).
  */
+import type { RecordDifference } from "../../components/records/comparison";
 import type { Diagnostic, Severity } from "../../components/records/diagnostics";
 import type { DnsFailure, Lookup } from "./dns/resolver";
 
@@ -17,6 +18,8 @@ export interface Finding {
   name?: string;
   /** The rule's source, e.g. `RFC 7208 §4.6.4`. */
   rfc?: string;
+  /** `--expect`: the planned and the served value, whole, and what differs by meaning (the core's comparison). */
+  comparison?: { expected: string; actual: string; differences: RecordDifference[] };
 }
 
 export function finding(code: string, severity: Severity, message: string, name?: string, rfc?: string): Finding {

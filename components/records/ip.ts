@@ -27,3 +27,17 @@ export function isIpLiteral(s: string): boolean {
 export function canonicalIp(s: string): string {
   return ipaddr.parse(s).toString();
 }
+
+/**
+ * The network an address/prefix names, in canonical form without a full-length prefix: "192.0.2.77/24" →
+ * "192.0.2.0/24", "192.0.2.1/32" → "192.0.2.1", "2001:DB8::1/128" → "2001:db8::1". Two texts that give the same
+ * result match the same addresses.
+ */
+export function canonicalNetwork(ip: string, prefix?: number): string {
+  const addr = ipaddr.parse(ip);
+  const full = addr.kind() === "ipv4" ? 32 : 128;
+  const bits = prefix ?? full;
+  if (bits >= full) return addr.toString();
+  const network = addr.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${bits}`);
+  return `${network.toString()}/${bits}`;
+}

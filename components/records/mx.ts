@@ -8,6 +8,7 @@
  * examines.
  */
 import { listArg, numberArg, objectArg, textArg } from "./args-schema";
+import { ABSENT, RecordComparison, RecordDifference, comparison } from "./comparison";
 import { Diagnostic, Parsed, invalid, risky, dedupeDiagnostics } from "./diagnostics";
 import { fqdn, normalizeName, printable } from "./names";
 
@@ -156,6 +157,37 @@ export function mxHostIsAlias(exchange: string, chain: readonly string[], field 
     `MX host ${exchange} is an alias (CNAME → ${target}${via}): an MX must name the mail server's own host name, not an alias. Most senders follow the alias, but those that keep to the standard defer or bounce the mail. Point the MX at ${target} (or give ${exchange} its own A/AAAA records instead of the CNAME).`,
     "RFC 2181 §10.3; RFC 5321 §5.1",
   );
+}
+
+/**
+ * Two MX sets compared by what a sender does with them (RFC 5321 §5.1): it tries the hosts in order of
+ * preference, hosts of equal preference in random order. So the meaning is the sequence of preference tiers, each a
+ * set of hosts; the numbers themselves do not matter ("10 a, 20 b" is "5 a, 50 b"). A null MX means "no mail".
+ */
+export function compareMxSets(expected: readonly MxRecord[], actual: readonly MxRecord[]): RecordComparison {
+  const tiers = (set: readonly MxRecord[]) => {
+    const byPriority = new Map<number, Set<string>>();
+    for (const r of set) {
+      const host = isNullMx(r) ? "." : r.exchange.toLowerCase().replace(/\.$/, "");
+      byPriority.set(r.priority, (byPriority.get(r.priority) ?? new Set()).add(host));
+    }
+    return [...byPriority].sort((x, y) => x[0] - y[0]).map(([, hosts]) => [...hosts].sort());
+  };
+  const e = tiers(expected);
+  const a = tiers(actual);
+  const text = (t: string[][]) => t.map((hosts) => hosts.join(" = ")).join(", then ") || "(none)";
+  const rank = (t: string[][]) => new Map(t.flatMap((hosts, i) => hosts.map((h) => [h, i] as const)));
+  const er = rank(e);
+  const ar = rank(a);
+  const differences: RecordDifference[] = [];
+  const show = (h: string) => (h === "." ? 'the null MX ("0 .")' : h);
+  for (const [host] of er) if (!ar.has(host)) differences.push({ field: host, expected: host, actual: ABSENT, message: `${show(host)} is in the plan but not served: ${host === "." ? "live DNS accepts mail the plan refuses" : "senders no longer deliver to it"}` });
+  for (const [host] of ar) if (!er.has(host)) differences.push({ field: host, expected: ABSENT, actual: host, message: `live DNS has ${show(host)}, the plan does not: ${host === "." ? "the domain refuses all mail" : "senders may deliver to a host the plan does not know"}` });
+  if (differences.length === 0 && text(e) !== text(a)) {
+    differences.push({ field: "order", expected: text(e), actual: text(a), message: "the same hosts in another order of preference: senders try them in a different order" });
+  }
+  const numbers = (set: readonly MxRecord[]) => [...set].map((r) => `${r.priority} ${r.exchange}`).sort().join(", ");
+  return comparison(differences, differences.length === 0 && numbers(expected) !== numbers(actual) ? ["other preference numbers in the same order"] : []);
 }
 
 /** Check the component's `mx` / `nullMx` arguments; field paths like `mx[0].host`, `mx[1].priority`. */

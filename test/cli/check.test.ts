@@ -196,7 +196,8 @@ describe("--expect PLAN.json", () => {
       expect(diff.code).toBe(1);
       const f = diff.doc.results[0].findings.find((x) => x.code === "expect.different")!;
       expect(f.severity).toBe("error");
-      expect(f.message).toMatch(/plan declares TXT _dmarc\.planned\.example "v=DMARC1; p=reject.*" but live DNS serves "v=DMARC1; p=none"/);
+      expect(f.message).toMatch(/live DNS serves TXT _dmarc\.planned\.example with another meaning than the plan: the policy for mail from the domain is reject in the plan and none in live DNS/);
+      expect(f.message).toMatch(/Planned: "v=DMARC1; p=reject; rua=mailto:dmarc@planned\.example"\. Served: "v=DMARC1; p=none"\./);
     } finally {
       await server.stop();
     }
