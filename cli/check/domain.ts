@@ -2,7 +2,7 @@
  * One domain's check: every record kind at once (their questions go out together through the shared resolver),
  * then the verdict. A domain that does not exist gets that one finding, not a cascade of "missing" ones.
  */
-import { authorizesSomeSender, parseSpf } from "../../components/records/spf";
+import { authorizesSomeSender } from "../../components/records/spf";
 import { DnsClient } from "./dns/resolver";
 import { checkDkim } from "./dkim";
 import { checkDmarc } from "./dmarc";
@@ -62,7 +62,7 @@ export async function checkDomain(domain: string, dns: DnsClient, opts: DomainCh
     findings = [...mx.findings, ...(expected ?? []).filter((f) => f.severity !== "info")];
   } else {
     findings = [...mx.findings, ...spf.findings, ...dkim.findings, ...dmarc.findings, ...mtaSts.findings, ...tlsRpt.findings, ...bimi, ...(rdns?.findings ?? []), ...(expected ?? [])];
-    if (mx.nullMx && ((spf.record && authorizesSomeSender(parseSpf(spf.record).model)) || dkim.keys.length > 0)) {
+    if (mx.nullMx && ((spf.model && authorizesSomeSender(spf.model)) || dkim.keys.length > 0)) {
       findings.push(finding("mx.null-mx-sender", "warning", `${domain} publishes a null MX (it accepts no mail) yet has SPF senders or DKIM keys: receivers may reject its mail with 550 5.7.27 because replies and bounces cannot reach it. Remove the null MX if the domain sends mail.`, domain, "RFC 7505 §4.2"));
     }
   }

@@ -6,7 +6,6 @@
 import { isDkimKeyRecord, parseDkim } from "../../components/records/dkim";
 import type { DmarcPolicy } from "../../components/records/enums";
 import { ParkedAssessment, ParkedEvidence, assessParked, parkedDiagnostics } from "../../components/records/parked";
-import { parseSpf } from "../../components/records/spf";
 import { DnsClient } from "./dns/resolver";
 import type { DkimOutcome } from "./dkim";
 import type { DmarcOutcome } from "./dmarc";
@@ -47,7 +46,7 @@ function evidenceOf({ mx, spf, dkim, dmarc }: { mx: MxOutcome; spf: SpfOutcome; 
   const allProbesFailed = !dkim.given && dkim.probed > 0 && dkim.probesFailed === dkim.probed;
   return {
     mx: mx.temperror ? undefined : mx.records,
-    spf: spf.temperror ? undefined : spf.record !== undefined && !spf.syntaxError ? parseSpf(spf.record).model : null,
+    spf: spf.temperror ? undefined : spf.model && !spf.syntaxError ? spf.model : null,
     dmarc: dmarc.temperror
       ? undefined
       : dmarc.missing || !dmarc.model

@@ -33,8 +33,9 @@ const FOLLOW_BUDGET = 40;
 
 export interface SpfOutcome {
   findings: Finding[];
-  /** The one SPF record at the domain, when there is exactly one. */
+  /** The one SPF record at the domain, when there is exactly one, and its model. */
   record?: string;
+  model?: SpfRecord;
   /** Receivers return permerror for this domain's SPF whatever the sending IP (syntax, limits, loops, several records). */
   permerror: boolean;
   /** A DNS failure on the way: receivers would return temperror (or permerror later). */
@@ -115,6 +116,7 @@ export async function checkSpf(domain: string, dns: DnsClient, opts: { ip?: stri
   }
   out.record = spf[0];
   const parsed = parseCached(spf[0]);
+  out.model = parsed.model;
   out.findings.push(...parsed.diagnostics.map((d) => fromDiagnostic(d, domain, `SPF at ${domain}`)));
   if (parsed.diagnostics.some((d) => d.breaksStandard)) out.permerror = out.syntaxError = true;
   out.passAll = parsed.diagnostics.some((d) => d.code === "spf.pass-all" || d.code === "spf.open-network");

@@ -189,6 +189,28 @@ describe("empty answers and refused connections are looked at on the wire before
     expect(await u.lookup("b.example", "TXT")).toMatchObject({ status: "nodata" });
   });
 
+  test("empty TXT and MX answers are always looked at; empty A/AAAA only until 8 in a row were plain", async () => {
+    const table: Record<string, Answer> = {};
+    for (let i = 0; i < 12; i++) table[`AAAA h${i}.example`] = { code: "ENODATA" };
+    table["TXT t.example"] = { code: "ENODATA" };
+    table["MX t.example"] = { code: "ENODATA" };
+    const seen: Array<[string, number]> = [];
+    const c = withProbe(table, "plain", seen);
+    for (let i = 0; i < 12; i++) expect(await c.lookup(`h${i}.example`, "AAAA")).toMatchObject({ status: "nodata" });
+    await c.lookup("t.example", "TXT");
+    await c.lookup("t.example", "MX");
+    expect(seen.map(([q]) => q)).toEqual([...Array.from({ length: 8 }, (_, i) => `AAAA h${i}.example`), "TXT t.example", "MX t.example"]);
+  });
+
+  test("once one empty answer was truncated, every empty answer is looked at", async () => {
+    const table: Record<string, Answer> = {};
+    for (let i = 0; i < 12; i++) table[`A h${i}.example`] = { code: "ENODATA" };
+    const seen: Array<[string, number]> = [];
+    const c = withProbe(table, "truncated", seen);
+    for (let i = 0; i < 12; i++) expect(await c.lookup(`h${i}.example`, "A")).toMatchObject({ status: "failed", failure: { kind: "truncated" } });
+    expect(seen).toHaveLength(12);
+  });
+
   test("ECONNREFUSED behind a truncated UDP answer is truncation, not an unreachable server", async () => {
     const c = withProbe({ "TXT example.com": { code: "ECONNREFUSED" }, "MX example.com": { code: "ECONNREFUSED" } }, "truncated");
     expect(await c.lookup("example.com", "TXT")).toMatchObject({ status: "failed", failure: { kind: "truncated" } });

@@ -97,26 +97,88 @@ export type WireVerdict =
   | { kind: "unknown" };
 
 /**
- * Ask `name`/`type` once over UDP; when the answer is truncated, once over TCP. Both attempts end by `deadline`
- * (a Date.now() value), so the probe never stretches the question's time budget. Never throws.
+ * Looks at questions on the wire for the resolver of one run, at one server. After a NODATA the server has just
+ * answered, so the UDP question goes out on one shared socket (a socket per question costs more than the question;
+ * answers are matched by id and must come from the server); after an ECONNREFUSED it goes out on a connected socket
+ * of its own, the only kind an ICMP "port unreachable" reaches. A truncated UDP answer is asked once more over TCP.
+ * Never throws.
  */
-export async function probeTruncation(server: string, name: string, type: string, deadline: number): Promise<WireVerdict> {
-  let udp: dnsPacket.DecodedPacket;
-  try {
-    udp = dnsPacket.decode(await exchange(server, encodeQuery(name, type), { timeoutMs: Math.max(1, deadline - Date.now()) }));
-  } catch {
-    return { kind: "unknown" };
+export class TruncationProbe {
+  private readonly host: string;
+  private readonly port: number;
+  private socket?: dgram.Socket;
+  private readonly pending = new Map<number, (msg: Buffer) => void>();
+
+  constructor(private readonly server: string) {
+    ({ host: this.host, port: this.port } = splitServer(server));
   }
-  if (!udp.flag_tc) return { kind: "plain" };
-  const left = deadline - Date.now();
-  if (left <= 0) return { kind: "truncated", tcp: "no time was left to retry over TCP" };
-  try {
-    const tcp = dnsPacket.decode(await exchange(server, encodeQuery(name, type), { tcp: true, timeoutMs: left }));
-    if (tcp.flag_tc) return { kind: "truncated", tcp: "the TCP answer is truncated too" };
-    return { kind: "plain" };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    const why: Record<string, string> = { ECONNREFUSED: "TCP is refused (ECONNREFUSED)", ETIMEOUT: "TCP gets no answer (timed out)", ECONNRESET: "the TCP connection closes without an answer" };
-    return { kind: "truncated", tcp: why[code] ?? `TCP fails (${code})` };
+
+  /** Both attempts end by `deadline` (a Date.now() value), so the probe never stretches the question's budget. */
+  async check(name: string, type: string, deadline: number, opts: { afterRefusal: boolean }): Promise<WireVerdict> {
+    let udp: dnsPacket.DecodedPacket;
+    try {
+      const timeoutMs = Math.max(1, deadline - Date.now());
+      const answer = opts.afterRefusal ? await exchange(this.server, encodeQuery(name, type), { timeoutMs }) : await this.shared(name, type, timeoutMs);
+      udp = dnsPacket.decode(answer);
+    } catch {
+      return { kind: "unknown" };
+    }
+    if (!udp.flag_tc) return { kind: "plain" };
+    const left = deadline - Date.now();
+    if (left <= 0) return { kind: "truncated", tcp: "no time was left to retry over TCP" };
+    try {
+      const tcp = dnsPacket.decode(await exchange(this.server, encodeQuery(name, type), { tcp: true, timeoutMs: left }));
+      if (tcp.flag_tc) return { kind: "truncated", tcp: "the TCP answer is truncated too" };
+      return { kind: "plain" };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? "error";
+      const why: Record<string, string> = { ECONNREFUSED: "TCP is refused (ECONNREFUSED)", ETIMEOUT: "TCP gets no answer (timed out)", ECONNRESET: "the TCP connection closes without an answer" };
+      return { kind: "truncated", tcp: why[code] ?? `TCP fails (${code})` };
+    }
   }
+
+  close(): void {
+    for (const settle of this.pending.values()) settle(Buffer.alloc(0));
+    this.pending.clear();
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  private shared(name: string, type: string, timeoutMs: number): Promise<Buffer> {
+    const sock = (this.socket ??= this.open());
+    let id = Math.floor(Math.random() * 65536);
+    while (this.pending.has(id)) id = (id + 1) & 0xffff;
+    const message = encodeQuery(name, type, id);
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(Object.assign(new Error(`no answer from ${this.server} within ${timeoutMs} ms`), { code: "ETIMEOUT" }));
+      }, timeoutMs);
+      this.pending.set(id, (msg) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        if (msg.length < 12) reject(Object.assign(new Error("probe closed"), { code: "ECANCELLED" }));
+        else resolve(msg);
+      });
+      sock.send(message, this.port, this.host, (e) => {
+        if (e) this.pending.get(id)?.(Buffer.alloc(0));
+      });
+    });
+  }
+
+  private open(): dgram.Socket {
+    const sock = dgram.createSocket(isIP(this.host) === 6 ? "udp6" : "udp4");
+    sock.on("message", (msg, rinfo) => {
+      // Only the server asked answers: a datagram from anywhere else is not an answer.
+      if (msg.length < 2 || rinfo.port !== this.port || !sameAddress(rinfo.address, this.host)) return;
+      this.pending.get(msg.readUInt16BE(0))?.(msg);
+    });
+    sock.on("error", () => undefined);
+    sock.unref();
+    return sock;
+  }
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return a === b || a.replace(/^::ffff:/, "") === b.replace(/^::ffff:/, "");
 }
