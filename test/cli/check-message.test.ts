@@ -46,28 +46,11 @@ describe("reading the header", () => {
     expect(h.malformed).toBe(1);
   });
 
-  test("linear in the number of fields: 20,000 fields take about twice the CPU time of 10,000, not four times", () => {
-    const small = messageWithReceived(10_000);
-    const large = messageWithReceived(20_000);
-    // The least CPU time of eleven rounds of a few parses each, small and large side by side: the collector (the
-    // inputs are megabytes of text) and other jobs on the machine only ever add time, so the minimum is the cost.
-    const cpu = (m: Buffer) => {
-      const t = process.cpuUsage();
-      for (let i = 0; i < 3; i++) readMessageHeader(m);
-      const c = process.cpuUsage(t);
-      return c.user + c.system;
-    };
-    cpu(small); // warm the JIT
-    let leastSmall = Infinity;
-    let leastLarge = Infinity;
-    for (let round = 0; round < 11; round++) {
-      leastSmall = Math.min(leastSmall, cpu(small));
-      leastLarge = Math.min(leastLarge, cpu(large));
-    }
-    const ratio = leastLarge / leastSmall;
-    // Linear reading measures 1.7–2.6 here on Node 20, 22 and 24; the old quadratic reading measured 8 (585 ms → 4,804 ms).
-    expect({ ratio, below: ratio < 3.5 }).toMatchObject({ below: true });
-    expect(readMessageHeader(large).fields).toHaveLength(20_004);
+  test("100,000 Received: fields are read whole, each once (the quadratic reader took 159 s on this size; npm run bench:message measures it)", () => {
+    const h = readMessageHeader(messageWithReceived(100_000));
+    expect(h.fields).toHaveLength(100_004);
+    expect(h.fields.filter((f) => f.key === "received")).toHaveLength(100_000);
+    expect(h.malformed).toBe(0);
   });
 
   test("Gmail's limits: field count, total size, one field, Message-ID, Subject", () => {
