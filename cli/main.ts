@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, Io, processIo, UsageError } from "./io";
+import { printable } from "./printable";
 import { packageVersion } from "./version";
 import { CHECK_OPTION_RANGES, NumericOptionRange, parseNumericOption } from "./check/limits";
 
@@ -62,10 +63,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       "read a BIND-format zone export (cPanel, VestaCP, any registrar) and print MailDomain args on stdout; " +
         "findings and left-out records go to stderr (exit 1 when a finding is an error)",
     )
-    .argument("<zonefile>", "the zone file ($INCLUDE is followed relative to it)")
+    .argument("<zonefile>", "the zone file ($INCLUDE is followed relative to it, inside its folder)")
     .option("--origin <name>", "the zone's domain, when the file has no $ORIGIN, no absolute SOA owner and is not named <domain>.db")
     .addOption(new Option("--format <format>", "yaml: stack config for Pulumi.<stack>.yaml; ts: a TypeScript snippet").choices(["yaml", "ts"]).default("yaml"))
     .addOption(new Option("--dns <manager>", "DNS manager of the generated args (zoneName is the zone's origin)").choices(["cloudflare", "route53"]).default("cloudflare"))
+    .option("--allow-include-outside <dir>", "let $INCLUDE also read files in this folder and below (repeatable; default: only the zone file's folder)", collect, [])
     .action((zonefile: string, opts) => {
       result = import("./import/command").then((m) => m.runImport({ ...opts, zonefile }, io));
     });
@@ -99,7 +101,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     // By name, not instanceof: a test may load the command modules in another module registry.
     if (e instanceof UsageError || (e as Error | undefined)?.name === "UsageError") {
-      io.stderr(`maildomain: ${(e as Error).message}\n`);
+      // Usage errors quote what was given (file names, zone content): never raw control characters.
+      io.stderr(`maildomain: ${(e as Error).message.split("\n").map(printable).join("\n")}\n`);
       return EXIT.usage;
     }
     io.stderr(`maildomain: ${(e as Error).stack ?? String(e)}\n`);

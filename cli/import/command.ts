@@ -12,19 +12,22 @@
  * `pct=50%`, two SPF records), or args the component would refuse. The output is printed in full in
  * both cases. 2 usage errors: the file cannot be read, or no origin is known (pass `--origin`).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { EXIT, Io, UsageError } from "../io";
+import { printable } from "../printable";
 import { ImportFinding, dedupeFindings, formatFinding, sortFindings } from "./findings";
 import { ImportResult, mapZone } from "./map";
 import { DnsManager, renderTypeScript, renderYaml, withDnsManager } from "./render";
-import { IncludedFile, readZoneFile } from "./zonefile";
+import { includeReader, readZoneInput } from "./zone-input";
+import { readZoneFile } from "./zonefile";
 
 export interface ImportOptions {
   zonefile: string;
   origin?: string;
   format?: "yaml" | "ts";
   dns?: DnsManager;
+  /** Folders besides the zone file's own that `$INCLUDE` may read (`--allow-include-outside`). */
+  allowIncludeOutside?: string[];
 }
 
 export interface ImportRun {
@@ -39,7 +42,7 @@ export interface ImportRun {
 export async function runImport(opts: ImportOptions, io: Io): Promise<number> {
   const run = importZoneFile(opts);
   for (const f of run.findings) io.stderr(`${formatFinding(f)}\n`);
-  if (run.result) io.stderr(`${summary(run.result, run.findings, opts.zonefile)}\n`);
+  if (run.result) io.stderr(`${printable(summary(run.result, run.findings, opts.zonefile))}\n`);
   io.stdout(run.output);
   return run.exitCode;
 }
@@ -50,35 +53,26 @@ export function importZoneFile(opts: ImportOptions): ImportRun {
   const dns = opts.dns ?? "cloudflare";
   if (format !== "yaml" && format !== "ts") throw new UsageError(`--format must be yaml or ts, not ${JSON.stringify(format)}.`);
   if (dns !== "cloudflare" && dns !== "route53") throw new UsageError(`--dns must be cloudflare or route53, not ${JSON.stringify(dns)}.`);
-  const text = readText(opts.zonefile);
+  const input = readZoneInput(opts.zonefile);
   const display = opts.zonefile;
-  const absolute = new Map<string, string>([[display, path.resolve(opts.zonefile)]]);
-  const zone = readZoneFile(text, {
+  const zone = readZoneFile(input.text, {
     file: display,
     origin: opts.origin,
     // $INCLUDE is followed relative to the including file's folder (not the working directory),
-    // so an export unpacked anywhere reads the same.
-    include: (name: string, fromFile: string): IncludedFile | { error: string } => {
-      const base = path.dirname(absolute.get(fromFile) ?? path.resolve(fromFile));
-      const abs = path.resolve(base, name);
-      const shown = path.isAbsolute(name) ? name : path.join(path.dirname(fromFile), name);
-      try {
-        const included = fs.readFileSync(abs, "utf8");
-        absolute.set(shown, abs);
-        return { file: shown, text: included };
-      } catch (e) {
-        return { error: `cannot read ${abs} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
-      }
-    },
+    // so an export unpacked anywhere reads the same; it reads only inside that folder.
+    include: includeReader({ zoneFile: display, allowOutside: opts.allowIncludeOutside }),
   });
+  zone.findings.unshift(...input.findings);
   if (!zone.looksLikeZone) {
     const errors = zone.findings.filter((f) => f.severity === "error");
     const first = errors[0] ? ` The first problem: line ${errors[0].line}: ${errors[0].message}` : "";
     throw new UsageError(`${display} holds no DNS records: give a BIND-format zone file (RFC 1035 master file), as cPanel, VestaCP or a registrar exports it.${first}`);
   }
   if (zone.missingOrigin || zone.apex === undefined) {
-    const why = zone.findings.filter((f) => f.code === "zone.no-origin" || f.code === "zone.bad-origin").map((f) => f.message)[0];
-    throw new UsageError(`${display}: the zone's origin is unknown${why ? ` (${why})` : ""}. Pass --origin example.com (the domain the zone file is for).`);
+    // Said once: the reader's finding already asks for --origin; without one, this sentence does.
+    const why = zone.findings.find((f) => f.code === "zone.no-origin" || f.code === "zone.bad-origin");
+    const fix = "Pass --origin with the domain the zone file is for, e.g. --origin example.com.";
+    throw new UsageError(why ? `${display}${why.line ? `:${why.line}` : ""}: ${why.message}` : `${display}: the zone's origin is unknown (no $ORIGIN, no SOA record, no domain in the file name). ${fix}`);
   }
   const result = mapZone(zone.apex, zone.records);
   const findings = sortFindings(dedupeFindings([...zone.findings, ...result.findings]));
@@ -91,22 +85,6 @@ export function importZoneFile(opts: ImportOptions): ImportRun {
   ];
   const output = format === "ts" ? renderTypeScript(entries, header) : renderYaml(entries, header);
   return { result, findings, output, exitCode: errors > 0 ? EXIT.failed : EXIT.ok };
-}
-
-function readText(file: string): string {
-  let buf: Buffer;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new UsageError(`${file} is a directory: give the zone file itself.`);
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    throw new UsageError(`cannot read the zone file ${file}: ${why}.`);
-  }
-  if (buf.includes(0)) throw new UsageError(`${file} is not a text file (it contains NUL bytes): give a BIND-format zone file.`);
-  return buf.toString("utf8");
 }
 
 function summary(r: ImportResult, findings: ImportFinding[], file: string): string {

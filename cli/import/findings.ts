@@ -4,6 +4,7 @@
  * concerns. One currency for every layer, as in the core.
  */
 import { Diagnostic, Severity } from "../../components/records/diagnostics";
+import { printable } from "../printable";
 
 export interface ImportFinding extends Diagnostic {
   /** The zone file (as given on the command line, or the `$INCLUDE`d file). */
@@ -38,7 +39,8 @@ export function formatFinding(f: ImportFinding): string {
   const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ""}: ` : "";
   const about = [f.owner, f.field].filter((s) => s !== undefined && s !== "").join(" ");
   const rfc = f.rfc ? ` [${f.rfc}]` : "";
-  return `${where}${f.severity} ${f.code}${about ? ` (${about})` : ""}: ${f.message}${rfc}`;
+  // Names and values come from the zone file: control characters are shown escaped (\027), never raw.
+  return printable(`${where}${f.severity} ${f.code}${about ? ` (${about})` : ""}: ${f.message}${rfc}`);
 }
 
 /** Stable order: by file, then line, then severity (errors first), then code. */
@@ -62,4 +64,61 @@ export function dedupeFindings(findings: readonly ImportFinding[]): ImportFindin
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Findings of one kind kept up to a budget: a file of a million broken lines must not become a
+ * million messages (and a thousand times the file's size in memory). The first `perCode`
+ * findings of each code are kept; the rest are counted, and `list()` ends each such code with one
+ * finding that says how many more lines have the problem and where the last one is. Nothing is
+ * lost: every line is either shown or counted.
+ */
+export class FindingBudget {
+  private readonly kept: ImportFinding[] = [];
+  private readonly overflow = new Map<string, { first: ImportFinding; count: number; last: ImportFinding }>();
+  private readonly perCodeCount = new Map<string, number>();
+
+  constructor(private readonly perCode = 200) {}
+
+  push(...findings: ImportFinding[]): void {
+    for (const f of findings) {
+      const n = this.perCodeCount.get(f.code) ?? 0;
+      this.perCodeCount.set(f.code, n + 1);
+      if (n < this.perCode) {
+        this.kept.push(f);
+        continue;
+      }
+      const o = this.overflow.get(f.code);
+      if (o) {
+        o.count++;
+        o.last = f;
+      } else this.overflow.set(f.code, { first: f, count: 1, last: f });
+    }
+  }
+
+  /** Take over another budget's findings and counts (an included file, once it is known to be read). */
+  absorb(other: FindingBudget): void {
+    this.push(...other.kept);
+    for (const [code, o] of other.overflow) {
+      const mine = this.overflow.get(code);
+      if (mine) {
+        mine.count += o.count;
+        mine.last = o.last;
+      } else this.overflow.set(code, { ...o });
+      this.perCodeCount.set(code, (this.perCodeCount.get(code) ?? 0) + o.count);
+    }
+  }
+
+  list(): ImportFinding[] {
+    const summaries = [...this.overflow.values()].map(({ first, count, last }) =>
+      finding(
+        first.code,
+        first.severity,
+        `${count.toLocaleString("en-US")} more line${count === 1 ? "" : "s"} with this problem ${count === 1 ? "is" : "are"} not listed one by one (the first ${this.perCode} are); the last is ${last.file ? `${last.file}:` : "line "}${last.line ?? "?"}.`,
+        { file: first.file, line: first.line },
+        first.rfc,
+      ),
+    );
+    return [...this.kept, ...summaries];
+  }
 }

@@ -18,10 +18,18 @@
  * core's `parseTxtRdata`, so the escape rules live in one place.
  *
  * Never throws on user input: a malformed line is a `zone.…` finding with its line number, and the
- * line is skipped.
+ * line is skipped. Findings say which line failed and why, never what it holds beyond a short
+ * token: a file pulled in by `$INCLUDE` may be anything (`/etc/passwd`, a private key), and
+ * findings end up in CI logs. An included file that is not a zone file at all is not read.
+ *
+ * Bounded: the scan is linear in the text (zone-lexer.ts), each finding code is listed at most
+ * `FindingBudget` times and counted beyond, and `$INCLUDE` is limited in depth, in the number of
+ * files and in their total size (`IncludeLimits`), so a 10-way fan-out seven levels deep stops
+ * after the budget, not after 10⁷ reads.
  */
 import * as path from "node:path";
-import { ImportFinding, finding } from "./findings";
+import { FindingBudget, ImportFinding, finding } from "./findings";
+import { LogicalLine, Token, logicalLines } from "./zone-lexer";
 
 /** One resource record as read from the file. */
 export interface ZoneRecord {
@@ -56,10 +64,24 @@ export interface ZoneFile {
 }
 
 export interface IncludedFile {
-  /** The name to show in findings, and the key for loop detection. */
+  /** The name to show in findings. */
   file: string;
+  /** The file's identity for loop detection (its real path); default `file`. */
+  id?: string;
   text: string;
+  /** What reading it found (bytes that are not UTF-8), reported only when it is read as a zone file. */
+  findings?: ImportFinding[];
 }
+
+/** What `$INCLUDE` may read, in total over one zone. */
+export interface IncludeLimits {
+  /** Included files read (a file included twice counts twice). */
+  maxFiles: number;
+  /** Characters of all included files together. */
+  maxBytes: number;
+}
+
+export const DEFAULT_INCLUDE_LIMITS: IncludeLimits = { maxFiles: 256, maxBytes: 64 * 1024 * 1024 };
 
 export interface ReadOptions {
   /** The initial origin (`--origin`); `$ORIGIN` lines in the file override it from where they stand. */
@@ -67,10 +89,13 @@ export interface ReadOptions {
   /** The file name shown in findings. */
   file?: string;
   /**
-   * Reads a `$INCLUDE`d file named in `fromFile`; returns an error message when it cannot. Without
-   * it `$INCLUDE` is refused with a finding.
+   * Reads a `$INCLUDE`d file named in `fromFile`, of at most `maxBytes` characters (the rest of the
+   * budget); returns an error message when it cannot or may not. Without it `$INCLUDE` is refused
+   * with a finding.
    */
-  include?: (name: string, fromFile: string) => IncludedFile | { error: string };
+  include?: (name: string, fromFile: string, maxBytes: number) => IncludedFile | { error: string };
+  /** Default `DEFAULT_INCLUDE_LIMITS`. */
+  includeLimits?: IncludeLimits;
 }
 
 const RFC_MASTER = "RFC 1035 §5.1";
@@ -125,8 +150,8 @@ export function resolveName(token: string, origin: string | undefined): { name?:
     if (c === "\\") {
       const ddd = /^\d{3}/.exec(token.slice(i + 1, i + 4));
       const ch = ddd ? String.fromCharCode(Number(ddd[0])) : token[i + 1];
-      if (ch === undefined || (ddd && Number(ddd[0]) > 255)) return { error: `"${token}" has an invalid escape` };
-      if (ch === ".") return { error: `"${token}" has an escaped dot (a dot inside a label), which no mail name uses` };
+      if (ch === undefined || (ddd && Number(ddd[0]) > 255)) return { error: `"${shorten(token, 60)}" has an invalid escape` };
+      if (ch === ".") return { error: `"${shorten(token, 60)}" has an escaped dot (a dot inside a label), which no mail name uses` };
       text += ch;
       i += ddd ? 3 : 1;
       continue;
@@ -137,7 +162,7 @@ export function resolveName(token: string, origin: string | undefined): { name?:
     }
     text += c;
   }
-  if (text === "" || text.startsWith(".") || text.includes("..")) return { error: `"${token}" has an empty label` };
+  if (text === "" || text.startsWith(".") || text.includes("..")) return { error: `"${shorten(token, 60)}" has an empty label` };
   if (absolute) return { name: text.toLowerCase() };
   if (origin === undefined) return { error: "no-origin" };
   return { name: (origin === "" ? text : `${text}.${origin}`).toLowerCase() };
@@ -151,103 +176,6 @@ export function originFromFileName(file: string): string | undefined {
     .replace(/^db\./i, "")
     .toLowerCase();
   return /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z0-9])?$/.test(stem) ? stem : undefined;
-}
-
-// ------------------------------------------------------------------------------------------------
-// Tokens and logical lines
-
-interface Token {
-  /** As written: a quoted token keeps its quotes, escapes are kept. */
-  text: string;
-  quoted: boolean;
-}
-
-interface LogicalLine {
-  line: number;
-  /** The physical line starts with a space or tab: the owner is omitted (the previous one repeats). */
-  blankOwner: boolean;
-  tokens: Token[];
-  broken: boolean;
-}
-
-function logicalLines(text: string, file: string, findings: ImportFinding[]): LogicalLine[] {
-  const out: LogicalLine[] = [];
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let line = 1;
-  let depth = 0;
-  let parenLine = 0;
-  let atLineStart = true;
-  let cur: LogicalLine = { line: 1, blankOwner: false, tokens: [], broken: false };
-  const flush = () => {
-    if (cur.tokens.length > 0 || cur.broken) out.push(cur);
-    cur = { line, blankOwner: false, tokens: [], broken: false };
-  };
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i];
-    if (atLineStart && depth === 0) cur = { line, blankOwner: c === " " || c === "\t", tokens: [], broken: false };
-    atLineStart = false;
-    if (c === "\n") {
-      if (depth === 0) flush();
-      line++;
-      atLineStart = true;
-      i++;
-      continue;
-    }
-    if (c === " " || c === "\t" || c === "\r") {
-      i++;
-      continue;
-    }
-    if (c === ";") {
-      while (i < src.length && src[i] !== "\n") i++;
-      continue;
-    }
-    if (c === "(") {
-      if (depth === 0) parenLine = line;
-      depth++;
-      i++;
-      continue;
-    }
-    if (c === ")") {
-      if (depth === 0) {
-        findings.push(finding("zone.unbalanced-parenthesis", "error", `a ")" without a matching "(": the line is skipped; remove it or add the "(" it closes.`, { file, line }, RFC_MASTER));
-        cur.broken = true;
-      } else depth--;
-      i++;
-      continue;
-    }
-    const start = i;
-    if (c === '"') {
-      i++;
-      let closed = false;
-      while (i < src.length && src[i] !== "\n") {
-        // An escaped line break does not continue the string: it is reported as unterminated.
-        if (src[i] === "\\") i += src[i + 1] === "\n" ? 1 : 2;
-        else if (src[i] === '"') {
-          closed = true;
-          i++;
-          break;
-        } else i++;
-      }
-      if (!closed) {
-        findings.push(finding("zone.unterminated-quote", "error", `a quoted string is not closed before the end of the line: the record is skipped; add the missing ".`, { file, line }, RFC_MASTER));
-        cur.broken = true;
-        i = Math.min(i, src.length);
-        while (i < src.length && src[i] !== "\n") i++;
-        continue;
-      }
-      cur.tokens.push({ text: src.slice(start, i), quoted: true });
-      continue;
-    }
-    while (i < src.length && !/[\s;()"]/.test(src[i])) i += src[i] === "\\" && i + 1 < src.length && src[i + 1] !== "\n" ? 2 : 1;
-    cur.tokens.push({ text: src.slice(start, i), quoted: false });
-  }
-  if (depth > 0) {
-    findings.push(finding("zone.unbalanced-parenthesis", "error", `the "(" opened here is never closed: everything after it up to the end of the file was read as one record, which is skipped; add the missing ")".`, { file, line: parenLine }, RFC_MASTER));
-    cur.broken = true;
-  }
-  flush();
-  return out;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -267,7 +195,7 @@ interface State {
 interface Context {
   options: ReadOptions;
   records: ZoneRecord[];
-  findings: ImportFinding[];
+  findings: FindingBudget;
   missingOrigin: boolean;
   firstOrigin?: string;
   soaOwner?: string;
@@ -275,21 +203,34 @@ interface Context {
   fileOrigin?: string;
   usedFileOrigin: boolean;
   includeStack: string[];
+  limits: IncludeLimits;
+  includedFiles: number;
+  includedBytes: number;
+  /** The finding reported when the include budget ran out, and the `$INCLUDE` lines not followed. */
+  budgetExhausted?: { finding: ImportFinding; skipped: number };
 }
 
 /** Read a master file. Never throws on the file's content. */
 export function readZoneFile(text: string, options: ReadOptions = {}): ZoneFile {
   const file = options.file ?? "zone";
-  const ctx: Context = { options, records: [], findings: [], missingOrigin: false, usedFileOrigin: false, includeStack: [file] };
+  const ctx: Context = {
+    options,
+    records: [],
+    findings: new FindingBudget(),
+    missingOrigin: false,
+    usedFileOrigin: false,
+    includeStack: [file],
+    limits: options.includeLimits ?? DEFAULT_INCLUDE_LIMITS,
+    includedFiles: 0,
+    includedBytes: 0,
+  };
   const initial = options.origin !== undefined ? normalizeOrigin(options.origin) : undefined;
   if (options.origin !== undefined && initial === undefined) {
-    ctx.findings.push(finding("zone.bad-origin", "error", `--origin "${options.origin}" is not a domain name.`, {}, RFC_MASTER));
+    ctx.findings.push(finding("zone.bad-origin", "error", `--origin "${shorten(options.origin, 60)}" is not a domain name: pass --origin with the domain the zone file is for, e.g. --origin example.com.`, {}, RFC_MASTER));
     ctx.missingOrigin = true;
   }
   const lines = logicalLines(text, file, ctx.findings);
-  const looksLikeZone = lines.some(
-    (l) => !l.broken && (/^\$(?:ORIGIN|TTL|INCLUDE)$/i.test(l.tokens[0].text) || l.tokens.slice(0, 5).some((t) => !t.quoted && isRecordType(t.text))),
-  );
+  const looksLikeZone = lines.some(isZoneLine);
   const soaOrigin = initial === undefined ? absoluteSoaOwner(lines) : undefined;
   ctx.fileOrigin = initial === undefined && soaOrigin === undefined && options.file ? originFromFileName(options.file) : undefined;
   const state: State = { origin: initial ?? soaOrigin, warnedNoTtl: false };
@@ -309,9 +250,32 @@ export function readZoneFile(text: string, options: ReadOptions = {}): ZoneFile 
   if (ctx.usedFileOrigin) {
     ctx.findings.push(finding("zone.origin-from-file-name", "info", `the file has no $ORIGIN and no absolute SOA owner: the origin ${ctx.fileOrigin} was taken from the file name. Pass --origin to choose another.`, { file }, RFC_MASTER));
   }
+  if (ctx.budgetExhausted && ctx.budgetExhausted.skipped > 1) {
+    ctx.budgetExhausted.finding.message += ` ${ctx.budgetExhausted.skipped.toLocaleString("en-US")} $INCLUDE lines were not followed in all.`;
+  }
   // The apex needs an origin too when nothing in the file was relative (all names absolute).
   if (apex === undefined && ctx.records.length > 0) ctx.missingOrigin = true;
-  return { apex, apexSource, records: ctx.records, findings: ctx.findings, missingOrigin: ctx.missingOrigin, looksLikeZone };
+  return { apex, apexSource, records: ctx.records, findings: ctx.findings.list(), missingOrigin: ctx.missingOrigin, looksLikeZone };
+}
+
+/** A line that only a master file has: a directive, or a record type among its first fields. */
+function isZoneLine(l: LogicalLine): boolean {
+  return !l.broken && (/^\$(?:ORIGIN|TTL|INCLUDE|GENERATE)$/i.test(l.tokens[0].text) || l.tokens.slice(0, 5).some((t) => !t.quoted && isRecordType(t.text)));
+}
+
+/**
+ * An included file is read only when it is a zone file: at least half of its lines are records or
+ * directives. Anything else (`/etc/passwd`, a key, a log) is neither read nor shown.
+ */
+function mostlyZone(lines: readonly LogicalLine[]): { zone: boolean; zoneLines: number } {
+  let zoneLines = 0;
+  for (const l of lines) if (isZoneLine(l)) zoneLines++;
+  return { zone: lines.length === 0 || (zoneLines > 0 && zoneLines * 2 >= lines.length), zoneLines };
+}
+
+/** A token shown in a message only when it is short and plain (a mistyped type or directive), never file content. */
+function shownToken(token: string): string | undefined {
+  return /^[A-Za-z0-9$_-]{1,16}$/.test(token) ? `"${token}"` : undefined;
 }
 
 function normalizeOrigin(origin: string): string | undefined {
@@ -372,7 +336,10 @@ function directive(l: LogicalLine, file: string, state: State, ctx: Context): vo
     case "$TTL": {
       const ttl = args.length === 1 ? parseTtl(args[0].text) : undefined;
       if (ttl === undefined) {
-        ctx.findings.push(finding("zone.bad-ttl", "error", `$TTL takes one TTL in seconds (or with units, e.g. 1h, 1d): "${l.tokens.map((t) => t.text).join(" ")}" is ignored.`, place, "RFC 2308 §4"));
+        const given = args.length === 1 ? shownToken(args[0].text) : undefined;
+        ctx.findings.push(
+          finding("zone.bad-ttl", "error", `$TTL takes one TTL in seconds (or with units, e.g. 1h, 1d), but ${args.length === 1 ? `${given ?? "its value"} is not one` : `it has ${args.length} values`}: the line is ignored.`, place, "RFC 2308 §4"),
+        );
         return;
       }
       state.defaultTtl = checkTtlRange(ttl, place, ctx);
@@ -387,7 +354,7 @@ function directive(l: LogicalLine, file: string, state: State, ctx: Context): vo
       );
       return;
     default:
-      ctx.findings.push(finding("zone.unknown-directive", "error", `unknown directive ${head.text}: master files know $ORIGIN, $INCLUDE and $TTL. The line is skipped.`, place, RFC_MASTER));
+      ctx.findings.push(finding("zone.unknown-directive", "error", `unknown directive ${shownToken(head.text) ?? "(a word starting with $)"}: master files know $ORIGIN, $INCLUDE and $TTL. The line is skipped.`, place, RFC_MASTER));
   }
 }
 
@@ -406,26 +373,58 @@ function include(args: Token[], place: { file: string; line: number }, state: St
     ctx.findings.push(finding("zone.include", "error", `$INCLUDE ${name}: more than ${MAX_INCLUDE_DEPTH} nested includes; the file is not read.`, place, RFC_MASTER));
     return;
   }
+  if (ctx.budgetExhausted) {
+    ctx.budgetExhausted.skipped++;
+    return;
+  }
+  const { maxFiles, maxBytes } = ctx.limits;
+  if (ctx.includedFiles >= maxFiles || ctx.includedBytes >= maxBytes) {
+    const what = ctx.includedFiles >= maxFiles ? `${maxFiles} included files` : `${maxBytes.toLocaleString("en-US")} characters of included files`;
+    const f = finding("zone.include", "error", `$INCLUDE ${name}: the zone has already read ${what}, the most one import reads; this and every later $INCLUDE is not followed, so records are missing. Merge the included files, or import the parts one by one.`, place, RFC_MASTER);
+    ctx.budgetExhausted = { finding: f, skipped: 1 };
+    ctx.findings.push(f);
+    return;
+  }
   let origin = state.origin;
   if (args[1]) {
     const r = resolveOrReport(args[1].text, state, place, ctx, "$INCLUDE origin");
     if (r === undefined) return;
     origin = r;
   }
-  const got = reader(name, place.file);
+  ctx.includedFiles++;
+  const got = reader(name, place.file, maxBytes - ctx.includedBytes);
   if ("error" in got) {
     ctx.findings.push(finding("zone.include", "error", `$INCLUDE ${name}: ${got.error}. Its records are not imported.`, place, RFC_MASTER));
     return;
   }
-  if (ctx.includeStack.includes(got.file)) {
-    ctx.findings.push(finding("zone.include", "error", `$INCLUDE ${name} includes a file that is already being read (${[...ctx.includeStack, got.file].join(" → ")}): the loop is not followed.`, place, RFC_MASTER));
+  ctx.includedBytes += got.text.length;
+  const id = got.id ?? got.file;
+  if (ctx.includeStack.includes(id)) {
+    ctx.findings.push(finding("zone.include", "error", `$INCLUDE ${name} includes a file that is already being read (${[...ctx.includeStack, id].join(" → ")}): the loop is not followed.`, place, RFC_MASTER));
     return;
   }
+  const lexical = new FindingBudget();
+  lexical.push(...(got.findings ?? []));
+  const lines = logicalLines(got.text, got.file, lexical);
+  const { zone, zoneLines } = mostlyZone(lines);
+  if (!zone) {
+    ctx.findings.push(
+      finding(
+        "zone.include",
+        "error",
+        `$INCLUDE ${name}: ${got.file} is not a zone file (${zoneLines} of its ${lines.length} lines are records or directives): nothing is read from it, and its content is not shown. Include only zone files.`,
+        place,
+        RFC_MASTER,
+      ),
+    );
+    return;
+  }
+  ctx.findings.absorb(lexical);
   // RFC 1035 §5.1: the included file's $ORIGIN does not change the including file's origin.
   const saved = { origin: state.origin, previousOwner: state.previousOwner };
   state.origin = origin;
-  ctx.includeStack.push(got.file);
-  readLines(logicalLines(got.text, got.file, ctx.findings), got.file, state, ctx);
+  ctx.includeStack.push(id);
+  readLines(lines, got.file, state, ctx);
   ctx.includeStack.pop();
   state.origin = saved.origin;
   state.previousOwner = saved.previousOwner;
@@ -441,14 +440,14 @@ function resolveOrReport(token: string, state: State, place: { file: string; lin
   if (r.error === "no-origin") {
     if (!ctx.missingOrigin) {
       ctx.findings.push(
-        finding("zone.no-origin", "error", `${what} "${token}" is relative, and the file has no $ORIGIN before it and no absolute SOA owner: pass --origin with the zone's domain.`, place, RFC_MASTER),
+        finding("zone.no-origin", "error", `${what} "${shorten(token, 60)}" is relative, but the file has no $ORIGIN before it and no absolute SOA owner, so the zone's origin is unknown: pass --origin with the domain the zone file is for, e.g. --origin example.com.`, place, RFC_MASTER),
       );
     }
     ctx.missingOrigin = true;
     return undefined;
   }
   if (r.error !== undefined || r.name === undefined) {
-    ctx.findings.push(finding("zone.bad-name", "error", `${what} ${r.error ?? `"${token}" is not a domain name`}: the line is skipped.`, place, RFC_MASTER));
+    ctx.findings.push(finding("zone.bad-name", "error", `${what} ${r.error ?? `"${shorten(token, 60)}" is not a domain name`}: the line is skipped.`, place, RFC_MASTER));
     return undefined;
   }
   return r.name;
@@ -474,7 +473,7 @@ function record(l: LogicalLine, place: { file: string; line: number }, state: St
     const ownerToken = t[0];
     i = 1;
     if (ownerToken.quoted) {
-      ctx.findings.push(finding("zone.bad-name", "error", `the owner name ${ownerToken.text} is quoted: write it without quotes. The line is skipped.`, place, RFC_MASTER));
+      ctx.findings.push(finding("zone.bad-name", "error", `the owner name is in quotes: write it without quotes. The line is skipped.`, place, RFC_MASTER));
       return;
     }
     owner = resolveOrReport(ownerToken.text, state, place, ctx, "owner name");
@@ -501,14 +500,20 @@ function record(l: LogicalLine, place: { file: string; line: number }, state: St
     i++;
   }
   const typeToken = t[i];
-  const shown = t.map((x) => x.text).join(" ");
   if (!typeToken) {
-    ctx.findings.push(finding("zone.missing-type", "error", `"${shorten(shown)}" has no record type: write "<owner> [<ttl>] [IN] <type> <data>". The line is skipped.`, place, RFC_MASTER));
+    ctx.findings.push(finding("zone.missing-type", "error", `the line has no record type after the owner${ttl !== undefined || cls !== undefined ? ", TTL and class" : ""}: write "<owner> [<ttl>] [IN] <type> <data>". The line is skipped.`, place, RFC_MASTER));
     return;
   }
   if (typeToken.quoted || !isRecordType(typeToken.text)) {
+    const shown = typeToken.quoted ? undefined : shownToken(typeToken.text);
     ctx.findings.push(
-      finding("zone.unknown-type", "error", `"${shorten(typeToken.text, 40)}" is not a record type (expected MX, TXT, CNAME, A…) in "${shorten(shown)}": the line is skipped.`, place, RFC_MASTER),
+      finding(
+        "zone.unknown-type",
+        "error",
+        `field ${i + 1} of the line${shown ? `, ${shown},` : ""} is where the record type belongs, and it is not one (expected MX, TXT, CNAME, A…): the line is skipped. Write "<owner> [<ttl>] [IN] <type> <data>".`,
+        place,
+        RFC_MASTER,
+      ),
     );
     return;
   }

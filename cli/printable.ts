@@ -1,0 +1,32 @@
+/**
+ * Text from untrusted input (zone files, DNS answers, programs) made safe to print on a terminal or
+ * in a CI log: every character that a terminal interprets or that breaks a line is written as the
+ * master-file escape of its UTF-8 octets (RFC 1035 §5.1 `\DDD`), the form `dig` prints and a zone
+ * file accepts back. ESC (`\027`) can no longer start a terminal sequence, a newline can no longer
+ * start a forged line, and a bidirectional override can no longer reorder what the reader sees.
+ */
+
+/**
+ * C0 controls and DEL, C1 controls (U+0080–U+009F, which some terminals take as CSI), the line and
+ * paragraph separators, zero-width and bidirectional formatting characters, the BOM, and lone
+ * surrogates (which have no UTF-8 form).
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` with every unsafe character as `\DDD` escapes of its UTF-8 octets. */
+export function printable(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    // A lone surrogate cannot be encoded: shown as the replacement character's octets.
+    const bytes = code >= 0xd800 && code <= 0xdfff ? Buffer.from("\ufffd", "utf8") : Buffer.from(c, "utf8");
+    return [...bytes].map((b) => `\\${String(b).padStart(3, "0")}`).join("");
+  });
+}
+
+/** True when `text` prints as it is. */
+export function isPrintable(text: string): boolean {
+  UNSAFE.lastIndex = 0;
+  const found = UNSAFE.test(text);
+  UNSAFE.lastIndex = 0;
+  return !found;
+}
