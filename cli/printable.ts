@@ -13,9 +13,14 @@
  */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** `text` with every unsafe character replaced by what `escape` makes of it. */
+export function replaceUnsafe(text: string, escape: (c: string) => string): string {
+  return text.replace(UNSAFE, escape);
+}
+
 /** `text` with every unsafe character as `\DDD` escapes of its UTF-8 octets. */
 export function printable(text: string): string {
-  return text.replace(UNSAFE, (c) => {
+  return replaceUnsafe(text, (c) => {
     const code = c.charCodeAt(0);
     // A lone surrogate cannot be encoded: shown as the replacement character's octets.
     const bytes = code >= 0xd800 && code <= 0xdfff ? Buffer.from("\ufffd", "utf8") : Buffer.from(c, "utf8");
@@ -23,10 +28,10 @@ export function printable(text: string): string {
   });
 }
 
-/** True when `text` prints as it is. */
-export function isPrintable(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return !found;
+/** True when `text` has an unsafe character. */
+export function hasUnsafe(text: string): boolean {
+  return text.search(UNSAFE) >= 0;
 }
+
+/** `\uXXXX` for one UTF-16 code unit: valid in JSON, JavaScript, TypeScript and YAML double-quoted strings. */
+export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;

@@ -1,8 +1,14 @@
 /**
  * Printing imported args: Pulumi stack config YAML for the repo's stack program (index.ts reads
  * `maildomain:domains`, enum values as their strings), or a TypeScript snippet with enum members.
+ *
+ * The values come from an untrusted zone file, so the output is data and nothing else: every
+ * value is a quoted string literal with its unsafe characters escaped, and header comments hold
+ * no character that ends a comment line, in TypeScript (LF, CR, U+2028, U+2029) or in any YAML
+ * reader (YAML 1.1 and Go's YAML also break lines at NEL, U+2028 and U+2029).
  */
 import { Document, Scalar, visit } from "yaml";
+import { hasUnsafe, printable, replaceUnsafe, unicodeEscape } from "../printable";
 import { MailDomainArgs } from "../../components/args";
 import { MailRecordsArgs } from "../../components/plan/args";
 import { Alignment, DkimAlgorithm, DmarcPolicy, MtaStsMode, SpfAll } from "../../components/records/enums";
@@ -24,20 +30,30 @@ export function withDnsManager(args: MailRecordsArgs, dns: DnsManager, zoneName:
 /**
  * `config:` with `maildomain:domains:`, ready to paste into Pulumi.<stack>.yaml. `header` lines
  * become YAML comments. Strings that YAML could read as something else, or that start with an SPF
- * qualifier (`~all`, `-all`, `?all`), are double-quoted, as in Pulumi.dev.yaml.
+ * qualifier (`~all`, `-all`, `?all`), are double-quoted, as in Pulumi.dev.yaml; so is every string
+ * with a control, format or line-breaking character, which is then written as an escape.
  */
 export function renderYaml(entries: MailDomainArgs[], header: string[] = []): string {
   const doc = new Document({ config: { "maildomain:domains": entries } });
   visit(doc, {
     Scalar(_key, node: Scalar) {
       // YAML 1.1 readers (Pulumi's Go YAML among them, in places) take yes/no/on/off for booleans.
-      if (typeof node.value === "string" && (/^[~?+\-!&*@%`'"|>#,[\]{}:]/.test(node.value) || /^(?:y|n|yes|no|on|off|true|false|null)$/i.test(node.value))) {
+      if (typeof node.value === "string" && (/^[~?+\-!&*@%`'"|>#,[\]{}:]/.test(node.value) || /^(?:y|n|yes|no|on|off|true|false|null)$/i.test(node.value) || hasUnsafe(node.value) || /[\n\r\t]/.test(node.value))) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
     },
   });
-  if (header.length) doc.commentBefore = header.map((h) => ` ${h}`).join("\n");
-  return doc.toString({ lineWidth: 0 });
+  if (header.length) doc.commentBefore = header.map((h) => ` ${printable(h)}`).join("\n");
+  // The library escapes C0 controls in double-quoted strings but leaves DEL, C1 controls, U+2028,
+  // U+2029, BOM and format characters raw. Only double-quoted strings can hold them here (keys are
+  // the args' own names, comments went through printable), and there \uXXXX is their escape.
+  // Line breaks between the lines of the document itself stay.
+  return replaceUnsafe(doc.toString({ lineWidth: 0 }), (c) => (c === "\n" ? c : unicodeEscape(c)));
+}
+
+/** A string literal for TypeScript: JSON's escapes, and every unsafe character as \uXXXX. */
+function tsString(value: string): string {
+  return replaceUnsafe(JSON.stringify(value), unicodeEscape);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -66,9 +82,9 @@ export function componentNameFor(domain: string): string {
  */
 export function renderTypeScript(entries: MailDomainArgs[], header: string[] = [], importFrom = "./components"): string {
   const used = new Set<string>(["MailDomain"]);
-  const body = entries.map((e) => `new MailDomain(${JSON.stringify(componentNameFor(e.domain))}, ${tsValue(e, "", 0, used)});`).join("\n\n");
+  const body = entries.map((e) => `new MailDomain(${tsString(componentNameFor(e.domain))}, ${tsValue(e, "", 0, used)});`).join("\n\n");
   const names = [...used].sort();
-  const lines = [...header.map((h) => `// ${h}`), `import { ${names.join(", ")} } from ${JSON.stringify(importFrom)};`, "", body, ""];
+  const lines = [...header.map((h) => `// ${printable(h)}`), `import { ${names.join(", ")} } from ${tsString(importFrom)};`, "", body, ""];
   return lines.join("\n");
 }
 
@@ -84,7 +100,7 @@ function tsValue(value: unknown, path: string, depth: number, used: Set<string>)
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return "{}";
-    const parts = entries.map(([k, v]) => `${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : JSON.stringify(k)}: ${tsValue(v, path ? `${path}.${k}` : k, depth + 1, used)}`);
+    const parts = entries.map(([k, v]) => `${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : tsString(k)}: ${tsValue(v, path ? `${path}.${k}` : k, depth + 1, used)}`);
     const inline = `{ ${parts.join(", ")} }`;
     return inline.length <= 100 && !inline.includes("\n") && depth > 0 ? inline : `{\n${parts.map((p) => `${pad}${p},`).join("\n")}\n${end}}`;
   }
@@ -95,7 +111,8 @@ function tsValue(value: unknown, path: string, depth: number, used: Set<string>)
       used.add(e.name);
       return `${e.name}.${member}`;
     }
-    return JSON.stringify(value);
+    return tsString(value);
   }
-  return JSON.stringify(value);
+  // Numbers and booleans; anything else the args cannot hold is printed as data, never as code.
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : typeof value === "boolean" ? String(value) : tsString(String(value));
 }
