@@ -89,6 +89,17 @@ export function parseTxtRdata(rdata: string, field = "txt"): Parsed<string[]> {
       i += 1;
     }
   };
+  /** The octets of the character at `i` (UTF-8); returns how many UTF-16 units it took. ASCII, the usual case, without a Buffer. */
+  const pushChar = (): number => {
+    const code = rdata.charCodeAt(i);
+    if (code < 0x80) {
+      bytes.push(code);
+      return 1;
+    }
+    const s = String.fromCodePoint(rdata.codePointAt(i) as number);
+    for (const b of Buffer.from(s, "utf8")) bytes.push(b);
+    return s.length;
+  };
   while (i < rdata.length) {
     const c = rdata[i];
     if (c === " " || c === "\t" || c === "\r" || c === "\n") {
@@ -106,21 +117,17 @@ export function parseTxtRdata(rdata: string, field = "txt"): Parsed<string[]> {
           i++;
           break;
         } else {
-          const s = String.fromCodePoint(rdata.codePointAt(i) as number);
-          bytes.push(...Buffer.from(s, "utf8"));
-          i += s.length;
+          i += pushChar();
         }
       }
       if (!closed) diagnostics.push(invalid("txt.unterminated-quote", field, "a quoted string has no closing quote: add the missing \".", "RFC 1035 §5.1"));
       flush();
     } else {
-      while (i < rdata.length && !/[ \t\r\n]/.test(rdata[i])) {
+      while (i < rdata.length && rdata[i] !== " " && rdata[i] !== "\t" && rdata[i] !== "\r" && rdata[i] !== "\n") {
         if (rdata[i] === "\\") readEscape();
         else if (rdata[i] === '"') break;
         else {
-          const s = String.fromCodePoint(rdata.codePointAt(i) as number);
-          bytes.push(...Buffer.from(s, "utf8"));
-          i += s.length;
+          i += pushChar();
         }
       }
       flush();
