@@ -8,9 +8,9 @@
  * every rule (what a tag means, which values are invalid); this only renames fields and applies
  * RFC 7489 §6.6.3's fallback for a record whose policy receivers reject.
  */
-import { Diagnostic } from "../../components/records/diagnostics";
-import { DmarcArgs, DmarcRecord } from "../../components/records/dmarc";
-import { DmarcPolicy } from "../../components/records/enums";
+import { Diagnostic } from "../../../components/records/diagnostics";
+import { DmarcArgs, DmarcRecord } from "../../../components/records/dmarc";
+import { DmarcPolicy } from "../../../components/records/enums";
 
 export interface DmarcLeftOut {
   /** The tag as written in the record, e.g. `psd=y`. */
