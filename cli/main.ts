@@ -8,6 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, Io, processIo, UsageError } from "./io";
 import { printable } from "./printable";
+import { DEFAULT_TIME_LIMIT_SECONDS, MAX_TIME_LIMIT_SECONDS } from "./plan/time-limit";
 import { packageVersion } from "./version";
 import { CHECK_OPTION_RANGES, NumericOptionRange, parseNumericOption } from "./check/limits";
 
@@ -28,6 +29,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--policy-config <file>", "policy config file (the format of pulumi preview --policy-pack-config)")
     .option("--json", "print one JSON document { resources, violations }", false)
     .option("--zone-out <dir>", "write one RFC 1035 zone file per DNS zone into this directory")
+    .addOption(
+      new Option("--time-limit <seconds>", "stop the program and fail the plan after this many seconds (0: no limit)").default(DEFAULT_TIME_LIMIT_SECONDS).argParser(seconds("--time-limit", MAX_TIME_LIMIT_SECONDS)),
+    )
     .action((opts) => {
       result = import("./plan/command").then((m) => m.runPlan(opts, io));
     });
@@ -135,4 +139,13 @@ function port(flag: string) {
 
 function rangeHelp(text: string, range: NumericOptionRange): string {
   return `${text} (${range.min}–${range.max})`;
+}
+
+/** Seconds from 0 to `max`, fractions allowed. */
+function seconds(flag: string, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > max) throw new InvalidArgumentError(`${flag} must be a number of seconds from 0 (no limit) to ${max}.`);
+    return n;
+  };
 }

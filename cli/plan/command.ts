@@ -2,7 +2,9 @@
  * `maildomain plan`: run a Pulumi program offline under the mock engine, run the policy pack's
  * own policy objects on what it registered, and print the records per mail domain (or JSON, or
  * zone files). Exit 0 when nothing mandatory is violated, 1 on a mandatory violation or a failed
- * program, 2 on usage errors.
+ * program (including one stopped by `--time-limit`), 2 on usage errors.
+ *
+ * Secrets are printed as `pulumi preview` prints them, `[secret]`, in every output (redact.ts).
  */
 import * as path from "node:path";
 import { loadPolicyConfigFile, PolicyConfigError, PolicyRunResult, runPolicies } from "../../policies/harness";
@@ -10,8 +12,10 @@ import { EXIT, Io, UsageError } from "../io";
 import { plannedDnsRecords, TLS_PRIVATE_KEY } from "./dns-records";
 import { RecordedResource } from "./mock-engine";
 import { readProject, readStackConfig } from "./project";
+import { Redactor, SECRET } from "./redact";
 import { printPlan } from "./report";
 import { runProgram } from "./run-program";
+import { DEFAULT_TIME_LIMIT_SECONDS } from "./time-limit";
 import { renderZoneFiles, writeZoneFiles } from "./zone-files";
 
 export interface PlanOptions {
@@ -20,6 +24,8 @@ export interface PlanOptions {
   policyConfig?: string;
   json: boolean;
   zoneOut?: string;
+  /** Seconds the program may run (0: no limit); default `DEFAULT_TIME_LIMIT_SECONDS`. */
+  timeLimit?: number;
 }
 
 /** The `--json` document. */
@@ -35,28 +41,33 @@ export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
   const policyConfig = options.policyConfig ? asUsageError(() => loadPolicyConfigFile(path.resolve(options.policyConfig as string))) : undefined;
   for (const key of config.secureKeys) io.stderr(`maildomain plan: config ${key} is a secret and cannot be decrypted offline; the program sees an empty string.\n`);
 
-  const run = await runProgram(project, options.stack, config);
+  const run = await runProgram(project, options.stack, config, { timeLimitSeconds: options.timeLimit ?? DEFAULT_TIME_LIMIT_SECONDS });
+  const redactor = new Redactor(run.secretTexts);
+  if (run.output) io.stderr(redactor.text(run.output.endsWith("\n") ? run.output : `${run.output}\n`));
   if (run.failure) {
-    io.stderr(`maildomain plan: the program failed: ${run.failure.userError ? run.failure.message : (run.failure.stack ?? run.failure.message)}\n`);
+    const f = run.failure;
+    io.stderr(`maildomain plan: ${f.timedOut ? "" : "the program failed: "}${redactor.text(f.userError ? f.message : (f.stack ?? f.message))}\n`);
     return EXIT.failed;
   }
 
   // Registration order depends on when outputs resolve: sort for output that diffs cleanly.
   const resources = [...run.engine.resources].sort((a, b) => a.urn.localeCompare(b.urn));
   const policies: PolicyRunResult = await asUsageErrorAsync(() => runPolicies(resources.map(toPolicyInput), { stack: options.stack, project: project.name, config: policyConfig }));
+  for (const v of policies.violations) v.message = redactor.text(v.message);
+  const logs = run.logs.map((l) => ({ ...l, message: redactor.text(l.message) }));
   const records = plannedDnsRecords(run.engine);
   const zoneFiles = options.zoneOut ? writeZoneFiles(path.resolve(options.zoneOut), renderZoneFiles(records)) : undefined;
 
   const previewKeys = new Set([...resources.filter((r) => r.type === TLS_PRIVATE_KEY).map((r) => r.urn), ...records.filter((r) => r.previewKey).map((r) => r.urn)]);
   if (options.json) {
-    for (const l of run.logs) io.stderr(`${l.severity}: ${l.message}\n`);
+    for (const l of logs) io.stderr(`${l.severity}: ${l.message}\n`);
     const doc: PlanJson = {
       resources: resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: redactSecrets(r), ...(previewKeys.has(r.urn) ? { previewKey: true as const } : {}) })),
       violations: policies.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, message: v.message, ...(v.urn ? { urn: v.urn } : {}) })),
     };
     io.stdout(JSON.stringify(doc, null, 2) + "\n");
   } else {
-    printPlan({ project: project.name, stack: options.stack, records, logs: run.logs, policies, resourceCount: resources.length, zoneFiles }, io);
+    printPlan({ project: project.name, stack: options.stack, records, logs, policies, resourceCount: resources.length, zoneFiles }, io);
   }
   return policies.hasMandatory ? EXIT.failed : EXIT.ok;
 }
@@ -96,11 +107,12 @@ function toPolicyInput(r: RecordedResource) {
     parent: r.parent,
     dependencies: r.dependencies,
     propertyDependencies: r.propertyDependencies,
+    opts: { additionalSecretOutputs: r.additionalSecretOutputs },
   };
 }
 
-/** Inputs the program marked secret are not printed. */
+/** Inputs the program (or a secret output they derive from) made secret are printed as `[secret]`. */
 function redactSecrets(r: RecordedResource): Record<string, unknown> {
   if (!r.secretPaths.length) return r.inputs;
-  return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretPaths.includes(k) ? "[secret]" : v]));
+  return Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretPaths.includes(k) ? SECRET : v]));
 }

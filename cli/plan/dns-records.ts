@@ -8,6 +8,7 @@ import { CLOUDFLARE_DNS_RECORD, CLOUDFLARE_RECORD, DNS_RECORD_TYPES, readProvide
 import { isWithin } from "../../components/records/names";
 import { organizationalDomain } from "../../components/records/orgdomain";
 import { MockEngine, placeholderZoneId, RecordedResource } from "./mock-engine";
+import { SECRET } from "./redact";
 
 export interface PlannedDnsRecord {
   /** Absolute name, lower case, no trailing dot. */
@@ -24,14 +25,19 @@ export interface PlannedDnsRecord {
   parent?: string;
   /** The value holds a DKIM key generated for this plan only (`pulumi up` generates the stack's own). */
   previewKey: boolean;
+  /** The values are secret (`pulumi.secret`, or derived from a secret output): shown as `[secret]`. */
+  secret: boolean;
 }
+
+/** The inputs a record's values are read from (formats.ts `readProviderRecord`). */
+const VALUE_INPUTS = ["content", "value", "data", "priority", "records"];
 
 export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 
 /** Cloudflare's automatic TTL (`ttl: 1`) is served as 300 seconds. */
 const CLOUDFLARE_AUTO_TTL = 300;
 
-export function plannedDnsRecords(engine: MockEngine): PlannedDnsRecord[] {
+export function plannedDnsRecords(engine: Pick<MockEngine, "resources" | "calls">): PlannedDnsRecord[] {
   const zoneNames = knownZoneNames(engine);
   const keyUrns = new Set(engine.resources.filter((r) => r.type === TLS_PRIVATE_KEY).map((r) => r.urn));
   const out: PlannedDnsRecord[] = [];
@@ -45,13 +51,14 @@ export function plannedDnsRecords(engine: MockEngine): PlannedDnsRecord[] {
     const name = absoluteName(rec.name, zone);
     const ttl = rec.ttl === 1 && (r.type === CLOUDFLARE_DNS_RECORD || r.type === CLOUDFLARE_RECORD) ? CLOUDFLARE_AUTO_TTL : (rec.ttl ?? 3600);
     const previewKey = r.dependencies.some((d) => keyUrns.has(d));
-    out.push({ name, type: rec.type, ttl, values: rec.values, zone, manager, urn: r.urn, parent: r.parent, previewKey });
+    const secret = r.secretPaths.some((k) => VALUE_INPUTS.includes(k));
+    out.push({ name, type: rec.type, ttl, values: secret ? rec.values.map(() => SECRET) : rec.values, zone, manager, urn: r.urn, parent: r.parent, previewKey, secret });
   }
   return out;
 }
 
 /** Zone ids the program looked up by name (placeholders in the plan), mapped back to names. */
-function knownZoneNames(engine: MockEngine): Map<string, string> {
+function knownZoneNames(engine: Pick<MockEngine, "calls">): Map<string, string> {
   const m = new Map<string, string>();
   for (const c of engine.calls) {
     if (c.token === "cloudflare:index/getZone:getZone" && c.inputs?.filter?.name) m.set(`cloudflare:${placeholderZoneId("cloudflare", c.inputs.filter.name)}`, c.inputs.filter.name);

@@ -4,6 +4,12 @@
  * provider functions (zone lookups) get placeholder answers; `tls:index/privateKey:PrivateKey`
  * gets a real key made by node:crypto, so every planned DKIM record is a valid, verifiable key.
  *
+ * Secrets as the engine keeps them: the outputs a resource names in `additionalSecretOutputs`
+ * (the tls provider names `privateKeyPem`, `privateKeyPemPkcs8`, `privateKeyOpenssh`) come back
+ * marked secret, which the SDK's own mocks do not do, so a record whose content is derived from a
+ * private key is a secret input, as under `pulumi preview`. Every secret text seen (secret inputs
+ * and secret outputs) is collected in `secretTexts`, for redaction.
+ *
  * The mocks must be installed on the `@pulumi/pulumi` instance the program itself loads
  * (`installMocks`), since a program with its own node_modules has its own SDK copy.
  */
@@ -31,6 +37,8 @@ export interface RecordedResource {
   propertyDependencies: Record<string, string[]>;
   /** Top-level input properties whose value was marked secret by the program. */
   secretPaths: string[];
+  /** Outputs the resource asked the engine to keep secret (`additionalSecretOutputs`). */
+  additionalSecretOutputs: string[];
 }
 
 export interface MockEngineOptions {
@@ -49,6 +57,8 @@ export interface MockEngine {
    * the SDK's mocks would keep only the last, so the run is failed on them instead (`run-program`).
    */
   duplicateUrns: string[];
+  /** Every string held by a secret input or a secret output, for redaction of what is printed. */
+  secretTexts: Set<string>;
 }
 
 export interface GeneratedTestKey {
@@ -70,10 +80,12 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
   const resources: RecordedResource[] = [];
   const calls: MockCallArgs[] = [];
   const keys = new Map<string, GeneratedTestKey>();
+  const secretTexts = new Set<string>();
   const mocks: pulumiSdk.runtime.Mocks = {
     newResource(args: MockResourceArgs) {
       const request = currentRequest;
       currentRequest = undefined;
+      for (const k of request?.secretPaths ?? []) collectStrings(args.inputs?.[k], secretTexts);
       resources.push({
         type: args.type,
         name: args.name,
@@ -85,6 +97,7 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
         dependencies: request?.dependencies ?? [],
         propertyDependencies: request?.propertyDependencies ?? {},
         secretPaths: request?.secretPaths ?? [],
+        additionalSecretOutputs: request?.additionalSecretOutputs ?? [],
       });
       const state: Record<string, unknown> = { ...(args.inputs ?? {}) };
       switch (args.type) {
@@ -130,6 +143,13 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
           break;
         }
       }
+      // What the engine does with additionalSecretOutputs: those outputs come back as secrets.
+      // A secret Output of the program's own SDK is what the mock monitor serializes as one.
+      for (const k of request?.additionalSecretOutputs ?? []) {
+        if (state[k] === undefined || !currentSdk) continue;
+        collectStrings(state[k], secretTexts);
+        state[k] = currentSdk.secret(state[k]);
+      }
       return { id: `${args.name}-id`, state };
     },
     call(args: MockCallArgs) {
@@ -150,12 +170,23 @@ export function createMockEngine(options: MockEngineOptions = {}): MockEngine {
       }
     },
   };
-  return { mocks, resources, calls, keys, duplicateUrns: [] };
+  return { mocks, resources, calls, keys, duplicateUrns: [], secretTexts };
 }
 
 /** The engine's words for URNs registered twice. */
 export function duplicateUrnMessage(urns: readonly string[]): string {
   return urns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n");
+}
+
+/** Every string inside a value (secrets unwrapped), into `into`. */
+function collectStrings(v: unknown, into: Set<string>): void {
+  if (typeof v === "string") into.add(v);
+  else if (Array.isArray(v)) for (const e of v) collectStrings(e, into);
+  else if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) collectStrings(o.value, into);
+    else for (const e of Object.values(o)) collectStrings(e, into);
+  }
 }
 
 /**
@@ -164,6 +195,7 @@ export function duplicateUrnMessage(urns: readonly string[]): string {
  */
 export async function installMocks(pulumi: PulumiModule, engine: MockEngine, project: string, stack: string, preview = false): Promise<void> {
   await pulumi.runtime.setMocks(engine.mocks, project, stack, preview);
+  currentSdk = pulumi;
   captureRequestDetails(pulumi, engine);
 }
 
@@ -173,14 +205,17 @@ interface RequestDetails {
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
   secretPaths: string[];
+  additionalSecretOutputs: string[];
 }
 
 /** Set by the monitor wrapper just before the SDK calls `newResource` for the same request. */
 let currentRequest: RequestDetails | undefined;
+/** The SDK instance the mocks were last installed on (one program runs at a time). */
+let currentSdk: PulumiModule | undefined;
 
 /** The SDK's marker of a serialized secret value (`rpc.specialSigKey` / `specialSecretSig`). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 interface RegisterRequest {
   getType(): string;
@@ -189,6 +224,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getAdditionalsecretoutputsList?(): string[];
 }
 
 /**
@@ -221,6 +257,7 @@ function captureRequestDetails(pulumi: PulumiModule, engine: MockEngine): void {
       dependencies: req.getDependenciesList(),
       propertyDependencies,
       secretPaths: Object.keys(raw).filter((k) => containsSecret(raw[k])),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
     };
     return original(req, callback);
   };
