@@ -13,7 +13,7 @@ import { MailDomainArgsError } from "./errors";
 import { hostingKind, hostMtaStsPolicy, HostedPolicy } from "./hosting";
 import { mtaStsExternalNote } from "./plan/plan";
 import { MailPlan, PlannedRecordSet } from "./plan/model";
-import { formatDiagnostic } from "./records/diagnostics";
+import { describeDiagnostic } from "./records/diagnostics";
 import { fqdn, ownerNames } from "./records/names";
 import { preflight } from "./preflight";
 import { createAdapter } from "./providers/select";
@@ -69,7 +69,9 @@ export class MailDomain extends pulumi.ComponentResource {
 
     const hostedBy = plan.mtaStsPolicy !== undefined ? hostingKind(args.mtaSts?.hosting) : undefined;
     const policyUrl = plan.mtaStsPolicy !== undefined ? `https://${ownerNames.mtaStsPolicyHost(plan.domain)}/.well-known/mta-sts.txt` : undefined;
-    for (const w of plan.warnings) pulumi.log.warn(formatDiagnostic(w), this);
+    // The log level is the one severity that applies: the component warns about what it accepts
+    // (a core "error" such as +all included: refusing it is the policy pack's decision).
+    for (const w of plan.warnings) pulumi.log.warn(describeDiagnostic(w), this);
     for (const n of plan.notes) if (hostedBy === "external" || n !== mtaStsExternalNote(plan.domain)) pulumi.log.info(n, this);
     if (hostedBy === "cloudflare") pulumi.log.info(`${plan.domain}: the MTA-STS policy is served at ${policyUrl} by a Cloudflare Worker on a custom domain (Cloudflare creates its DNS record and certificate). Run maildomain check ${plan.domain} before switching to enforce.`, this);
     if (hostedBy === "aws") pulumi.log.info(`${plan.domain}: the MTA-STS policy is served at ${policyUrl} from S3 through CloudFront, with an ACM certificate validated in the zone (the first deployment waits for validation, typically minutes). Run maildomain check ${plan.domain} before switching to enforce.`, this);

@@ -7,10 +7,12 @@
  * Secrets are printed as `pulumi preview` prints them, `[secret]`, in every output (redact.ts).
  */
 import * as path from "node:path";
+import { allPolicies } from "../../policies/all";
 import { loadPolicyConfigFile, PolicyConfigError, PolicyRunResult, runPolicies } from "../../policies/harness";
 import { EXIT, Io, UsageError } from "../io";
 import { plannedDnsRecords, TLS_PRIVATE_KEY } from "./dns-records";
 import { RecordedResource } from "./mock-engine";
+import { checkPolicyConfigNames } from "./policy-config";
 import { readProject, readStackConfig } from "./project";
 import { Redactor, SECRET } from "./redact";
 import { printPlan } from "./report";
@@ -37,8 +39,10 @@ export interface PlanJson {
 
 export async function runPlan(options: PlanOptions, io: Io): Promise<number> {
   const project = readProject(path.resolve(options.cwd));
-  const config = readStackConfig(project, options.stack);
+  // As the Pulumi CLI, a stack needs no stack file; but beside other stack files a missing one is a typo.
+  const config = readStackConfig(project, options.stack, { missing: "error-unless-none" });
   const policyConfig = options.policyConfig ? asUsageError(() => loadPolicyConfigFile(path.resolve(options.policyConfig as string))) : undefined;
+  if (policyConfig) checkPolicyConfigNames(policyConfig, allPolicies, options.policyConfig as string);
   for (const key of config.secureKeys) io.stderr(`maildomain plan: config ${key} is a secret and cannot be decrypted offline; the program sees an empty string.\n`);
 
   const run = await runProgram(project, options.stack, config, { timeLimitSeconds: options.timeLimit ?? DEFAULT_TIME_LIMIT_SECONDS });

@@ -65,7 +65,19 @@ function resolveEntry(dir: string, main: string | undefined): string {
   return found;
 }
 
-export function readStackConfig(project: Pick<PulumiProject, "dir" | "name">, stack: string): StackConfig {
+/**
+ * The stack's config. `missing` says what a stack file that does not exist means: `empty` (the
+ * default) the project's defaults only, as for the Pulumi CLI, whose stacks need no stack file;
+ * `error` a usage error that lists the stacks there are; `error-unless-none` the same, except in
+ * a project that has no stack file at all (beside other stack files, a missing one is a typo).
+ * `org/project/stack` names use the last part, as the Pulumi CLI names stack files.
+ */
+export function readStackConfig(project: Pick<PulumiProject, "dir" | "name">, stack: string, options: { missing?: "empty" | "error" | "error-unless-none" } = {}): StackConfig {
+  const parts = stack.split("/");
+  const stackName = parts[parts.length - 1];
+  if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p) || p === "." || p === "..")) {
+    throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name: use letters, digits, "-", "_" and "." (an org/project/ prefix is allowed).`);
+  }
   const values: Record<string, string> = {};
   const secureKeys: string[] = [];
   const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
@@ -85,12 +97,29 @@ export function readStackConfig(project: Pick<PulumiProject, "dir" | "name">, st
       else if ("value" in (decl as object)) put(key, (decl as { value: unknown }).value);
     } else put(key, decl);
   }
-  const file = ["yaml", "yml"].map((ext) => path.join(project.dir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
+  const file = ["yaml", "yml"].map((ext) => path.join(project.dir, `Pulumi.${stackName}.${ext}`)).find((f) => fs.existsSync(f));
+  const stacks = existingStacks(project.dir);
+  const missing = options.missing ?? "empty";
+  if (!file && (missing === "error" || (missing === "error-unless-none" && stacks.length > 0))) {
+    const there = stacks.length ? `the stacks there are ${stacks.join(", ")}` : "there is no stack file (Pulumi.<stack>.yaml) there at all";
+    throw new UsageError(`--stack ${stack}: Pulumi.${stackName}.yaml does not exist in ${project.dir}; ${there}. Give one of them with --stack, or create Pulumi.${stackName}.yaml.`);
+  }
   if (file) {
     const doc = parseYamlFile(file) as { config?: Record<string, unknown> } | null;
     for (const [key, value] of Object.entries(doc?.config ?? {})) put(key, value);
   }
   return { values, secureKeys, file };
+}
+
+/** Stack names that have a `Pulumi.<stack>.yaml` in the project folder. */
+function existingStacks(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined).sort();
 }
 
 function parseYamlFile(file: string): unknown {

@@ -81,6 +81,14 @@ export function withFieldPrefix(prefix: string, diagnostics: readonly Diagnostic
 
 /** One line per diagnostic: `error spf.pass-all (all): message [RFC 7208 §5.1]`. */
 export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.severity} ${describeDiagnostic(d)}`;
+}
+
+/**
+ * The same line without the severity, for a channel that states its own (a Pulumi log message is
+ * already a warning or an error): `spf.pass-all (all): message [RFC 7208 §5.1]`.
+ */
+export function describeDiagnostic(d: Diagnostic): string {
   const where = d.field ? ` (${d.field})` : "";
-  return `${d.severity} ${d.code}${where}: ${d.message} [${d.rfc}]`;
+  return `${d.code}${where}: ${d.message} [${d.rfc}]`;
 }

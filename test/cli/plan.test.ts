@@ -128,6 +128,59 @@ describe("plan with the policy pack", () => {
   });
 });
 
+describe("what the plan says (issue 9)", () => {
+  test("one severity per line in the program's notes: the log level, not the diagnostic's own word as well", async () => {
+    const dev = await plan(["--cwd", FIXTURE, "--stack", "dev"]);
+    expect(dev.io.stdoutText).toMatch(/^ {2}warning {2}dmarc\.policy-none \(dmarc\.policy\): p=none only monitors/m);
+    expect(dev.io.stdoutText).not.toMatch(/warning +(?:warning|error|info) /);
+    const passAll = await plan(["--cwd", FIXTURE, "--stack", "passall"]);
+    expect(passAll.io.stdoutText).toMatch(/^ {2}warning {2}spf\.pass-all \(spf\.all\): /m);
+    expect(passAll.io.stdoutText).not.toMatch(/warning +(?:warning|error|info) /);
+    expect(passAll.io.stdoutText).toMatch(/mandatory +spf-no-pass-all +shop-spf/);
+  });
+
+  test("--stack nosuch: the stack file does not exist, and these do", async () => {
+    const { code, io } = await plan(["--cwd", FIXTURE, "--stack", "nosuch"]);
+    expect(code).toBe(2);
+    expect(io.stderrText).toMatch(/--stack nosuch: Pulumi\.nosuch\.yaml does not exist in .*plan-policies; the stacks there are badargs, dev, open, passall, prod\. Give one of them with --stack, or create Pulumi\.nosuch\.yaml\./);
+    expect(io.stderrText).not.toMatch(/is not set/);
+    const traversal = await plan(["--cwd", FIXTURE, "--stack", "../../etc/passwd"]);
+    expect(traversal.code).toBe(2);
+    expect(traversal.io.stderrText).toMatch(/is not a stack name/);
+  });
+
+  test("a project without any stack file plans any stack from the project's defaults (a Pulumi stack needs no stack file)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-nostack-"));
+    try {
+      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bare\nruntime: nodejs\nmain: index.js\n");
+      fs.writeFileSync(path.join(dir, "index.js"), 'const cloudflare = require("@pulumi/cloudflare");\nnew cloudflare.DnsRecord("x", { zoneId: "0123456789abcdef0123456789abcdef", name: "example.com", type: "TXT", ttl: 300, content: "v=spf1 -all" });\n');
+      expect((await plan(["--cwd", dir])).code).toBe(0);
+      // the stack name still decides production: DMARC is required there
+      const prod = await plan(["--cwd", dir, "--stack", "prod"]);
+      expect(prod.io.stderrText).not.toMatch(/does not exist/);
+      expect(prod.io.stdoutText).toMatch(/mandatory +dmarc-required-in-production/);
+      expect(prod.code).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("--policy-config naming no policy, or no setting of one, is a usage error with the nearest name", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-pc-"));
+    const file = path.join(dir, "policy-config.json");
+    fs.writeFileSync(file, JSON.stringify({ "spf-no-pas-all": "advisory" }));
+    const one = await plan(["--cwd", FIXTURE, "--policy-config", file]);
+    expect(one.code).toBe(2);
+    expect(one.io.stderrText).toMatch(/policy config .*policy-config\.json: "spf-no-pas-all" is no policy of this pack: did you mean "spf-no-pass-all"\?/);
+    fs.writeFileSync(file, JSON.stringify({ "spf-lookup-limit": { maxLookup: 8 }, "zzz-unrelated-name": "mandatory", all: "advisory" }));
+    const two = await plan(["--cwd", FIXTURE, "--policy-config", file]);
+    expect(two.code).toBe(2);
+    expect(two.io.stderrText).toMatch(/has 2 unknown names:\n {2}spf-lookup-limit: "maxLookup" is no setting of this policy: did you mean "maxLookups"\?\n {2}"zzz-unrelated-name" is no policy of this pack: the policies are spf-no-pass-all, /);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe("plan usage errors exit 2", () => {
   test.each([
     [["--cwd", "/nonexistent"], /no Pulumi\.yaml/],
