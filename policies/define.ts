@@ -77,6 +77,50 @@ export function checkEnvironment(
   return decision;
 }
 
+/** The name of a production rule's advisory twin: `x-in-production` → `x-non-production`, `x` → `x-non-production`. */
+export function nonProductionName(name: string): string {
+  return `${name.replace(/-in-production$/, "")}-non-production`;
+}
+
+/** What a twin adds to each message: that production refuses it. */
+export function productionNote(productionPolicy: string): string {
+  return ` Advisory outside production; in production, ${productionPolicy} refuses it.`;
+}
+
+/**
+ * The metadata of a production rule's advisory twin: the same rule outside production, so that a
+ * development stack shows as a warning what production would refuse (a domain Gmail bounces is
+ * never "all passed"). Its description and messages say so.
+ */
+export function nonProductionMeta<M extends PolicyMeta>(meta: M): M {
+  const rest = meta.description.replace(/^In production, /, "");
+  return {
+    ...meta,
+    name: nonProductionName(meta.name),
+    // "DMARC must…" stays as is; "The domain…" becomes "the domain…".
+    description: `Outside production, as an advisory: ${/^[A-Z][a-z]/.test(rest) ? rest.charAt(0).toLowerCase() + rest.slice(1) : rest}`,
+    enforcementLevel: "advisory",
+    applies: "non-production",
+  };
+}
+
+/**
+ * The advisory twin of a production-only record policy: the same check outside production, each
+ * message ending with the production policy that refuses it.
+ */
+export function nonProductionRecordTwin<C extends object>(spec: DnsRecordPolicySpec<C>): DnsRecordPolicySpec<C> {
+  const note = productionNote(spec.name);
+  return {
+    ...nonProductionMeta(spec),
+    check: (ctx) =>
+      spec.check({
+        ...ctx,
+        reportDiagnostic: (d) => ctx.reportDiagnostic({ ...d, message: `${d.message}${note}` }),
+        report: (message) => ctx.report(`${message}${note}`),
+      }),
+  };
+}
+
 /** `TXT _dmarc.example.com: <message> [RFC 7489 §6.3]`. */
 export function formatFinding(where: string, d: Pick<Diagnostic, "message" | "rfc">): string {
   return `${where}: ${d.message} [${d.rfc}]`;

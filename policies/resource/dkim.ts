@@ -7,7 +7,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { ProviderRecord } from "../../components/providers/formats";
 import type { Diagnostic } from "../../components/records/diagnostics";
 import { DkimKeyInfo, inspectDkimPublicKey, parseDkim } from "../../components/records/dkim";
-import { dnsRecordPolicy } from "../define";
+import { DnsRecordPolicySpec, dnsRecordPolicy, nonProductionMeta, nonProductionRecordTwin, productionNote } from "../define";
 import { isDkimName } from "../records";
 
 /** RFC 8301 §3.2: verifiers must not accept RSA keys under 1024 bits. */
@@ -70,6 +70,35 @@ export const dkimMinKeySize: ResourceValidationPolicy = dnsRecordPolicy<{ minRsa
   },
 });
 
+/**
+ * Outside production, dkim-min-key-size refuses only what no verifier accepts (under 1024 bits); a
+ * key that production would refuse (under minRsaBits, 2048) is said here as an advisory.
+ */
+export const dkimMinKeySizeNonProduction: ResourceValidationPolicy = dnsRecordPolicy<{ minRsaBits: number }>({
+  ...nonProductionMeta({
+    name: "dkim-min-key-size",
+    description: `DKIM RSA keys should have the ${RSA_RECOMMENDED} bits production requires (RFC 8301, M3AAWG).`,
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    applies: "production",
+  }),
+  ...common,
+  configProperties: {
+    minRsaBits: { type: "integer", minimum: RSA_FLOOR, default: RSA_RECOMMENDED, description: "The RSA key size production requires (dkim-min-key-size's minRsaBits)." },
+  },
+  remediationSteps: "Generate a 2048-bit RSA key under a new selector before this stack's configuration reaches production.",
+  check: (ctx) => {
+    const min = Math.max(RSA_FLOOR, Number.isInteger(ctx.config.minRsaBits) ? ctx.config.minRsaBits : RSA_RECOMMENDED);
+    for (const v of dkimValues(ctx.record)) {
+      // Under the floor, dkim-min-key-size itself refuses the key everywhere.
+      if (v.key?.type !== "rsa" || v.key.bits >= min || v.key.bits < RSA_FLOOR) continue;
+      const core = v.diagnostics.find((d) => d.code === "dkim.rsa-key-weak");
+      const message = core && min === RSA_RECOMMENDED ? core.message : `the RSA key has ${v.key.bits} bits; production requires at least ${min} bits (minRsaBits): generate a ${Math.max(min, RSA_RECOMMENDED)}-bit key.`;
+      ctx.reportDiagnostic({ message: `${message}${productionNote("dkim-min-key-size")}`, rfc: core?.rfc ?? "RFC 8301 §3.2" });
+    }
+  },
+});
+
 export const dkimNoSha1: ResourceValidationPolicy = dnsRecordPolicy({
   name: "dkim-no-sha1",
   description: "A DKIM key must allow sha256 signatures: h=sha1 alone allows only rsa-sha1, which verifiers must no longer accept (RFC 8301).",
@@ -83,7 +112,7 @@ export const dkimNoSha1: ResourceValidationPolicy = dnsRecordPolicy({
   },
 });
 
-export const dkimNoTestingInProduction: ResourceValidationPolicy = dnsRecordPolicy({
+const noTesting: DnsRecordPolicySpec<object> = {
   name: "dkim-no-testing-in-production",
   description: "In production, DKIM keys must not be flagged t=y (testing): receivers may ignore failing or even valid signatures made with them.",
   enforcementLevel: "mandatory",
@@ -94,7 +123,9 @@ export const dkimNoTestingInProduction: ResourceValidationPolicy = dnsRecordPoli
   check: (ctx) => {
     for (const v of dkimValues(ctx.record)) for (const d of v.diagnostics) if (d.code === "dkim.testing") ctx.reportDiagnostic(d);
   },
-});
+};
+export const dkimNoTestingInProduction: ResourceValidationPolicy = dnsRecordPolicy(noTesting);
+export const dkimNoTestingNonProduction: ResourceValidationPolicy = dnsRecordPolicy(nonProductionRecordTwin(noTesting));
 
 export const dkimValidKey: ResourceValidationPolicy = dnsRecordPolicy({
   name: "dkim-valid-key",
@@ -108,4 +139,4 @@ export const dkimValidKey: ResourceValidationPolicy = dnsRecordPolicy({
   },
 });
 
-export const dkimPolicies: readonly ResourceValidationPolicy[] = [dkimMinKeySize, dkimNoSha1, dkimNoTestingInProduction, dkimValidKey];
+export const dkimPolicies: readonly ResourceValidationPolicy[] = [dkimMinKeySize, dkimMinKeySizeNonProduction, dkimNoSha1, dkimNoTestingInProduction, dkimNoTestingNonProduction, dkimValidKey];

@@ -6,7 +6,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { ProviderRecord } from "../../components/providers/formats";
 import type { Diagnostic } from "../../components/records/diagnostics";
 import { checkDmarcRecordSet, DmarcRecord, parseDmarc } from "../../components/records/dmarc";
-import { dnsRecordPolicy } from "../define";
+import { DnsRecordPolicySpec, dnsRecordPolicy, nonProductionRecordTwin } from "../define";
 import { isDmarcName } from "../records";
 
 interface DmarcValue {
@@ -38,7 +38,7 @@ function reportCodes(codes: readonly string[]) {
   };
 }
 
-export const dmarcNoMonitorOnlyInProduction: ResourceValidationPolicy = dnsRecordPolicy({
+const noMonitorOnly: DnsRecordPolicySpec<object> = {
   name: "dmarc-no-monitor-only-in-production",
   description: "In production, DMARC must ask receivers to act on failing mail: p=none (and sp=none or np=none under a stricter p) only monitors and leaves the domain open to spoofing.",
   enforcementLevel: "mandatory",
@@ -47,9 +47,12 @@ export const dmarcNoMonitorOnlyInProduction: ResourceValidationPolicy = dnsRecor
   ...common,
   remediationSteps: "Once the aggregate reports show every sender passes, set p=quarantine, then p=reject; remove sp=none and np=none.",
   check: reportCodes(["dmarc.policy-none", "dmarc.subdomain-policy-none", "dmarc.nonexistent-policy-none"]),
-});
+};
+export const dmarcNoMonitorOnlyInProduction: ResourceValidationPolicy = dnsRecordPolicy(noMonitorOnly);
+/** The same rule outside production, as an advisory: a p=none domain is never "all passed". */
+export const dmarcNoMonitorOnlyNonProduction: ResourceValidationPolicy = dnsRecordPolicy(nonProductionRecordTwin(noMonitorOnly));
 
-export const dmarcFullCoverageInProduction: ResourceValidationPolicy = dnsRecordPolicy<{ minPct: number }>({
+const fullCoverage: DnsRecordPolicySpec<{ minPct: number }> = {
   name: "dmarc-full-coverage-in-production",
   description: "In production, the DMARC policy must apply to all failing mail: no pct below 100 and no t=y (testing), which receivers treat as one policy level weaker.",
   enforcementLevel: "mandatory",
@@ -77,7 +80,9 @@ export const dmarcFullCoverageInProduction: ResourceValidationPolicy = dnsRecord
       for (const d of v.diagnostics) if (d.code === "dmarc.testing") ctx.reportDiagnostic(d);
     }
   },
-});
+};
+export const dmarcFullCoverageInProduction: ResourceValidationPolicy = dnsRecordPolicy(fullCoverage);
+export const dmarcFullCoverageNonProduction: ResourceValidationPolicy = dnsRecordPolicy(nonProductionRecordTwin(fullCoverage));
 
 export const dmarcAggregateReports: ResourceValidationPolicy = dnsRecordPolicy({
   name: "dmarc-aggregate-reports",
@@ -103,4 +108,11 @@ export const dmarcValidSyntax: ResourceValidationPolicy = dnsRecordPolicy({
   },
 });
 
-export const dmarcPolicies: readonly ResourceValidationPolicy[] = [dmarcNoMonitorOnlyInProduction, dmarcFullCoverageInProduction, dmarcAggregateReports, dmarcValidSyntax];
+export const dmarcPolicies: readonly ResourceValidationPolicy[] = [
+  dmarcNoMonitorOnlyInProduction,
+  dmarcNoMonitorOnlyNonProduction,
+  dmarcFullCoverageInProduction,
+  dmarcFullCoverageNonProduction,
+  dmarcAggregateReports,
+  dmarcValidSyntax,
+];

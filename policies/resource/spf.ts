@@ -7,7 +7,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { ProviderRecord } from "../../components/providers/formats";
 import type { Diagnostic } from "../../components/records/diagnostics";
 import { checkSpfRecordSet, countDnsLookups, dnsLookupTerms, isSpfRecord, MAX_DNS_LOOKUPS, parseSpf, renderTerm } from "../../components/records/spf";
-import { dnsRecordPolicy } from "../define";
+import { DnsRecordPolicySpec, dnsRecordPolicy, nonProductionRecordTwin } from "../define";
 import { isOtherMechanismName } from "../records";
 
 interface SpfValue {
@@ -57,29 +57,21 @@ export const spfNoPassAll: ResourceValidationPolicy = dnsRecordPolicy({
   check: reportCodes(["spf.pass-all", "spf.open-network"]),
 });
 
-const neutralAll = {
+/** `?all` in production: mandatory. */
+const neutralAll: DnsRecordPolicySpec<object> = {
+  name: "spf-no-neutral-all",
   description: 'SPF should not end with "?all", which gives receivers and DMARC no SPF protection.',
-  severity: "medium" as const,
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  applies: "production",
   ...spfRecords,
   remediationSteps: 'End the SPF record with "~all", or "-all" once every sender is listed.',
   check: reportCodes(["spf.neutral-all"]),
 };
-
-/** `?all` in production: mandatory. */
-export const spfNoNeutralAll: ResourceValidationPolicy = dnsRecordPolicy({
-  name: "spf-no-neutral-all",
-  enforcementLevel: "mandatory",
-  applies: "production",
-  ...neutralAll,
-});
+export const spfNoNeutralAll: ResourceValidationPolicy = dnsRecordPolicy(neutralAll);
 
 /** The same rule outside production: advisory. */
-export const spfNoNeutralAllNonProduction: ResourceValidationPolicy = dnsRecordPolicy({
-  name: "spf-no-neutral-all-non-production",
-  enforcementLevel: "advisory",
-  applies: "non-production",
-  ...neutralAll,
-});
+export const spfNoNeutralAllNonProduction: ResourceValidationPolicy = dnsRecordPolicy(nonProductionRecordTwin(neutralAll));
 
 export const spfLookupLimit: ResourceValidationPolicy = dnsRecordPolicy<{ maxLookups: number }>({
   name: "spf-lookup-limit",

@@ -10,7 +10,7 @@
  */
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "../config";
-import { checkEnvironment, PolicyMeta, policyBase } from "../define";
+import { checkEnvironment, nonProductionMeta, PolicyMeta, policyBase, productionNote } from "../define";
 import { EnvironmentConfig, EnvironmentDecision, matchesGlob } from "../environment";
 import { displayOwner, OwnerName, StackRecords, stackRecords } from "../records";
 
@@ -59,6 +59,12 @@ export function stackPolicy<C extends object = EnvironmentConfig>(spec: StackPol
       if (unknown) throw unknown;
     },
   };
+}
+
+/** The advisory twin of a production-only stack policy: the same check outside production, each message ending with the production policy that refuses it. */
+export function nonProductionStackTwin<C>(spec: StackPolicySpec<C>): StackPolicySpec<C> {
+  const note = productionNote(spec.name);
+  return { ...nonProductionMeta(spec), check: (ctx) => spec.check({ ...ctx, report: (message, urn) => ctx.report(`${message}${note}`, urn) }) };
 }
 
 /** Config knob of the stack policies that require records of every mail domain. */

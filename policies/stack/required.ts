@@ -10,7 +10,7 @@ import { organizationalDomain } from "../../components/records/orgdomain";
 import { formatFinding } from "../define";
 import { childOwner, displayOwner, DnsRecordView, OwnerName, ownerKey } from "../records";
 import { groupByOwner, mailDomains } from "./domains";
-import { exemptDomainsSchema, isExempt, StackCheck, stackPolicy } from "./common";
+import { exemptDomainsSchema, isExempt, nonProductionStackTwin, StackCheck, StackPolicySpec, stackPolicy } from "./common";
 
 type ExemptConfig = { exemptDomains: string[] };
 
@@ -19,7 +19,7 @@ function firstOwnerless(ctx: StackCheck<object>, types: readonly string[]): Erro
   return groupByOwner(ctx.records, types).ownerless.find((v) => v.unknown)?.unknown;
 }
 
-export const dmarcRequiredInProduction: StackValidationPolicy = stackPolicy<ExemptConfig>({
+const dmarcRequired: StackPolicySpec<ExemptConfig> = {
   name: "dmarc-required-in-production",
   description: "In production, every mail domain (a name with MX records or an SPF record) must have a DMARC record, its own or its organizational domain's.",
   enforcementLevel: "mandatory",
@@ -52,9 +52,12 @@ export const dmarcRequiredInProduction: StackValidationPolicy = stackPolicy<Exem
       ctx.report(`${formatFinding(`${displayOwner(own)}${also}`, core)} ${displayOwner(domain.owner)} is a mail domain of this stack (${describeDomain(domain.mx, domain.spf.length)}).`, domain.urn);
     }
   },
-});
+};
+export const dmarcRequiredInProduction: StackValidationPolicy = stackPolicy(dmarcRequired);
+/** Outside production, as an advisory: a mail domain without DMARC is never "all passed". */
+export const dmarcRequiredNonProduction: StackValidationPolicy = stackPolicy(nonProductionStackTwin(dmarcRequired));
 
-export const dkimRequiredInProduction: StackValidationPolicy = stackPolicy<ExemptConfig>({
+const dkimRequired: StackPolicySpec<ExemptConfig> = {
   name: "dkim-required-in-production",
   description: "In production, every mail domain that may send mail (a name with MX records or an SPF record, unless its SPF authorizes no sender) must publish at least one DKIM selector (TXT key or CNAME) in the stack.",
   enforcementLevel: "mandatory",
@@ -87,7 +90,10 @@ export const dkimRequiredInProduction: StackValidationPolicy = stackPolicy<Exemp
       );
     }
   },
-});
+};
+export const dkimRequiredInProduction: StackValidationPolicy = stackPolicy(dkimRequired);
+/** Outside production, as an advisory: a sending domain without DKIM is never "all passed". */
+export const dkimRequiredNonProduction: StackValidationPolicy = stackPolicy(nonProductionStackTwin(dkimRequired));
 
 function describeDomain(mx: readonly DnsRecordView[], spfCount: number): string {
   const parts: string[] = [];
@@ -96,4 +102,4 @@ function describeDomain(mx: readonly DnsRecordView[], spfCount: number): string 
   return parts.join(" and ");
 }
 
-export const requiredPolicies: readonly StackValidationPolicy[] = [dmarcRequiredInProduction, dkimRequiredInProduction];
+export const requiredPolicies: readonly StackValidationPolicy[] = [dmarcRequiredInProduction, dmarcRequiredNonProduction, dkimRequiredInProduction, dkimRequiredNonProduction];

@@ -139,6 +139,25 @@ describe("what the plan says (issue 9)", () => {
     expect(passAll.io.stdoutText).toMatch(/mandatory +spf-no-pass-all +shop-spf/);
   });
 
+  test("a domain Gmail bounces (no DKIM, p=none) is never 'all passed' outside production: each production rule says its piece as an advisory", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-staging-"));
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: maildomain\nruntime: nodejs\nmain: ${path.join(ROOT, "index.ts")}\n`);
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.staging.yaml"),
+        'config:\n  maildomain:domains:\n    - domain: example.com\n      cloudflare: { zoneName: example.com }\n      mx: [{ host: mx1.example.com, priority: 10 }]\n      spf: { mx: true, all: "-all" }\n      dmarc: { policy: none, rua: ["mailto:dmarc@example.com"] }\n',
+      );
+      const { code, io } = await plan(["--cwd", dir, "--stack", "staging"]);
+      expect(io.stdoutText).not.toMatch(/all passed/);
+      expect(io.stdoutText).toMatch(/^Policies: 0 mandatory violations, 2 advisory\.$/m);
+      expect(io.stdoutText).toMatch(/advisory +dkim-required-non-production +example-com-mx-mx1-example-com\n +example\.com: the domain may send mail .* in production, dkim-required-in-production refuses it\./);
+      expect(io.stdoutText).toMatch(/advisory +dmarc-no-monitor-only-non-production +example-com-dmarc\n .*p=none only monitors.* in production, dmarc-no-monitor-only-in-production refuses it\./);
+      expect(code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("--stack nosuch: the stack file does not exist, and these do", async () => {
     const { code, io } = await plan(["--cwd", FIXTURE, "--stack", "nosuch"]);
     expect(code).toBe(2);

@@ -140,8 +140,11 @@ describe("loaded from a folder without components/", () => {
         }),
       );
       const stack = (await runtime.call<analyzerPb.AnalyzeResponse>("analyzeStack", stackReq)).getDiagnosticsList();
+      // …and, on this development stack, the advisories of what production requires (DMARC, DKIM).
       expect(stack.map((d) => [d.getPolicyname(), d.getEnforcementlevel(), d.getUrn()])).toEqual([
         ["spf-single-record", analyzerPb.EnforcementLevel.MANDATORY, "urn:pulumi:dev::mail::cloudflare:index/dnsRecord:DnsRecord::b"],
+        ["dmarc-required-non-production", analyzerPb.EnforcementLevel.ADVISORY, "urn:pulumi:dev::mail::cloudflare:index/dnsRecord:DnsRecord::a"],
+        ["dkim-required-non-production", analyzerPb.EnforcementLevel.ADVISORY, "urn:pulumi:dev::mail::cloudflare:index/dnsRecord:DnsRecord::a"],
       ]);
     } finally {
       runtime.stop();

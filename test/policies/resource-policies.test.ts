@@ -49,6 +49,10 @@ const cases: Case[] = [
   { policy: "dmarc-valid-syntax", title: "pct=50% (the article's mistake)", change: dmarc(`v=DMARC1; p=quarantine; pct=50%; rua=mailto:dmarc@${DOMAIN}`), level: "mandatory", message: /%/, rfc: /RFC 7489/ },
   { policy: "dkim-min-key-size", title: "a 1024-bit key in production", change: dkim(`v=DKIM1; k=rsa; p=${keys.rsa1024}`), level: "mandatory", message: /1024 bits/, rfc: /RFC 8301 §3\.2/ },
   { policy: "dkim-min-key-size", title: "a 512-bit key outside production", change: dkim(`v=DKIM1; k=rsa; p=${keys.rsa512}`), stack: "dev", level: "mandatory", message: /512 bits; verifiers must not accept/, rfc: /RFC 8301 §3\.2/ },
+  { policy: "dkim-min-key-size-non-production", title: "a 1024-bit key outside production (an advisory)", change: dkim(`v=DKIM1; k=rsa; p=${keys.rsa1024}`), stack: "dev", level: "advisory", message: /1024 bits.*Advisory outside production; in production, dkim-min-key-size refuses it\./, rfc: /RFC 8301 §3\.2/ },
+  { policy: "dkim-no-testing-non-production", title: "t=y outside production (an advisory)", change: dkim(`v=DKIM1; k=rsa; t=y; p=${keys.rsa2048}`), stack: "dev", level: "advisory", message: /t=y marks the key as in testing.*in production, dkim-no-testing-in-production refuses it/, rfc: /RFC 6376/ },
+  { policy: "dmarc-no-monitor-only-non-production", title: "p=none outside production (an advisory)", change: dmarc(`v=DMARC1; p=none; rua=mailto:dmarc@${DOMAIN}`), stack: "dev", level: "advisory", message: /p=none only monitors.*in production, dmarc-no-monitor-only-in-production refuses it/, rfc: /RFC 7489/ },
+  { policy: "dmarc-full-coverage-non-production", title: "pct=50 outside production (an advisory)", change: dmarc(`v=DMARC1; p=reject; pct=50; rua=mailto:dmarc@${DOMAIN}`), stack: "dev", level: "advisory", message: /pct=50.*in production, dmarc-full-coverage-in-production refuses it/, rfc: /RFC 7489/ },
   { policy: "dkim-no-sha1", title: "h=sha1", change: dkim(`v=DKIM1; k=rsa; h=sha1; p=${keys.rsa2048}`), level: "mandatory", message: /h=sha1 allows only rsa-sha1/, rfc: /RFC 8301 §3\.1/ },
   { policy: "dkim-no-testing-in-production", title: "t=y in production", change: dkim(`v=DKIM1; k=rsa; t=y; p=${keys.rsa2048}`), level: "mandatory", message: /t=y marks the key as in testing/, rfc: /RFC 6376/ },
   { policy: "dkim-valid-key", title: "a key cut at 255 characters", change: dkim(`v=DKIM1; k=rsa; p=${keys.rsa2048.slice(0, 200)}`), level: "mandatory", message: /cut/, rfc: /RFC 6376/ },
@@ -117,15 +121,17 @@ describe.each(MANAGERS)("environment split on %s", (manager) => {
     expect(violationsOf(dev, "spf-no-neutral-all-non-production")).toHaveLength(1);
   });
 
-  test("p=none, pct=50, DKIM t=y and a 1024-bit key pass outside production", async () => {
-    for (const change of [
-      dmarc(`v=DMARC1; p=none; rua=mailto:dmarc@${DOMAIN}`),
-      dmarc(`v=DMARC1; p=reject; pct=50; rua=mailto:dmarc@${DOMAIN}`),
-      dkim(`v=DKIM1; k=rsa; t=y; p=${keys.rsa2048}`),
-      dkim(`v=DKIM1; k=rsa; p=${keys.rsa1024}`),
-    ]) {
+  test("p=none, pct=50, DKIM t=y and a 1024-bit key: mandatory in production, advisories elsewhere (never all green)", async () => {
+    for (const [change, production, twin] of [
+      [dmarc(`v=DMARC1; p=none; rua=mailto:dmarc@${DOMAIN}`), "dmarc-no-monitor-only-in-production", "dmarc-no-monitor-only-non-production"],
+      [dmarc(`v=DMARC1; p=reject; pct=50; rua=mailto:dmarc@${DOMAIN}`), "dmarc-full-coverage-in-production", "dmarc-full-coverage-non-production"],
+      [dkim(`v=DKIM1; k=rsa; t=y; p=${keys.rsa2048}`), "dkim-no-testing-in-production", "dkim-no-testing-non-production"],
+      [dkim(`v=DKIM1; k=rsa; p=${keys.rsa1024}`), "dkim-min-key-size", "dkim-min-key-size-non-production"],
+    ] as const) {
       const dev = await run(domainWith(manager, change, { stack: "dev" }), { stack: "dev", stackPolicies: false });
-      expect(dev.violations).toEqual([]);
+      expect(dev.violations.map((v) => [v.policy, v.enforcementLevel])).toEqual([[twin, "advisory"]]);
+      const prod = await run(domainWith(manager, change, { stack: "prod" }), { stack: "prod", stackPolicies: false });
+      expect(prod.violations.map((v) => [v.policy, v.enforcementLevel])).toEqual([[production, "mandatory"]]);
     }
   });
 });

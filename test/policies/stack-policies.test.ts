@@ -144,7 +144,7 @@ describe("route53-single-record-set", () => {
 });
 
 describe.each(MANAGERS)("dmarc-required-in-production on %s", (manager) => {
-  test("a mail domain without DMARC fails in production, passes elsewhere", async () => {
+  test("a mail domain without DMARC fails in production, and is an advisory elsewhere", async () => {
     const found = violationsOf(await run(without(manager, `_dmarc.${DOMAIN}`, "TXT"), stackOnly), "dmarc-required-in-production");
     expect(found).toHaveLength(1);
     expect(found[0].enforcementLevel).toBe("mandatory");
@@ -153,6 +153,10 @@ describe.each(MANAGERS)("dmarc-required-in-production on %s", (manager) => {
     const dev = await run(without(manager, `_dmarc.${DOMAIN}`, "TXT", "dev"), { stack: "dev", ...stackOnly });
     expect(violationsOf(dev, "dmarc-required-in-production")).toEqual([]);
     expect(notApplicableOf(dev, "dmarc-required-in-production")[0].reason).toMatch(/stack "dev" is not production/);
+    const advisory = violationsOf(dev, "dmarc-required-non-production");
+    expect(advisory.map((v) => v.enforcementLevel)).toEqual(["advisory"]);
+    expect(advisory[0].message).toMatch(/^_dmarc\.example\.com: no TXT record starting with v=DMARC1 .* Advisory outside production; in production, dmarc-required-in-production refuses it\.$/);
+    expect(violationsOf(await run(without(manager, `_dmarc.${DOMAIN}`, "TXT"), stackOnly), "dmarc-required-non-production")).toEqual([]);
   });
 
   test("a subdomain with MX is covered by the organizational domain's DMARC record (RFC 7489 §6.6.3)", async () => {
@@ -173,12 +177,15 @@ describe.each(MANAGERS)("dmarc-required-in-production on %s", (manager) => {
 describe.each(MANAGERS)("dkim-required-in-production on %s", (manager) => {
   const noDkim = () => domainWith(manager).filter((r) => !String(r.inputs.name).includes("._domainkey."));
 
-  test("a sending domain without any DKIM selector fails in production, passes elsewhere", async () => {
+  test("a sending domain without any DKIM selector fails in production, and is an advisory elsewhere", async () => {
     const found = violationsOf(await run(noDkim(), stackOnly), "dkim-required-in-production");
     expect(found).toHaveLength(1);
     expect(found[0].message).toMatch(/^example\.com: the domain may send mail .* no DKIM key record .*550-5\.7\.26.* \[RFC 6376 §3\.6\.2\.1; RFC 7489 §3\.1\]/);
     const dev = noDkim().map((r) => ({ ...r, urn: r.urn!.replace("urn:pulumi:prod::", "urn:pulumi:dev::") }));
-    expect(violationsOf(await run(dev, { stack: "dev", ...stackOnly }), "dkim-required-in-production")).toEqual([]);
+    const devRun = await run(dev, { stack: "dev", ...stackOnly });
+    expect(violationsOf(devRun, "dkim-required-in-production")).toEqual([]);
+    expect(violationsOf(devRun, "dkim-required-non-production").map((v) => [v.enforcementLevel, v.message])).toEqual([["advisory", expect.stringMatching(/^example\.com: the domain may send mail .*in production, dkim-required-in-production refuses it\.$/)]]);
+    expect(violationsOf(await run(noDkim(), stackOnly), "dkim-required-non-production")).toEqual([]);
   });
 
   test("a delegated selector (CNAME) counts", async () => {
