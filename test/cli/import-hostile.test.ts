@@ -4,7 +4,7 @@
  * budget; what a file that is not a zone holds is never printed; control characters in names are
  * shown escaped. Every hostile input is made here, none is checked in.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -124,6 +124,27 @@ describe("binary garbage reads as findings, bounded", () => {
       const bin = await importCli([path.join(dir, "bin.db")]);
       expect(bin.code).toBe(2);
       expect(bin.err).toMatch(/is not a text file \(it contains NUL bytes\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the zone file itself", () => {
+  test("a device is refused without reading it; a pipe (<(…)) is read", async () => {
+    const zero = await importCli(["/dev/zero"]);
+    expect(zero.code).toBe(2);
+    expect(zero.err).toMatch(/\/dev\/zero is not a regular file \(a device or a socket\)/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-pipe-"));
+    try {
+      const fifo = path.join(dir, "example.com.db");
+      execFileSync("mkfifo", [fifo]);
+      // A writer in another process, as a shell's process substitution would be.
+      const writer = spawn("sh", ["-c", `printf '$TTL 60\\n@ MX 10 mx1\\n' > ${fifo}`]);
+      const r = await importCli([fifo]);
+      await new Promise((res) => writer.on("exit", res));
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/host: mx1\.example\.com/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
