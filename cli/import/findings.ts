@@ -96,19 +96,6 @@ export class FindingBudget {
     }
   }
 
-  /** Take over another budget's findings and counts (an included file, once it is known to be read). */
-  absorb(other: FindingBudget): void {
-    this.push(...other.kept);
-    for (const [code, o] of other.overflow) {
-      const mine = this.overflow.get(code);
-      if (mine) {
-        mine.count += o.count;
-        mine.last = o.last;
-      } else this.overflow.set(code, { ...o });
-      this.perCodeCount.set(code, (this.perCodeCount.get(code) ?? 0) + o.count);
-    }
-  }
-
   list(): ImportFinding[] {
     const summaries = [...this.overflow.values()].map(({ first, count, last }) =>
       finding(

@@ -5,7 +5,9 @@
  *
  * Every character belongs to exactly one class below and every step of the scan consumes at least
  * one character, so the scan is linear in the text and always ends, whatever bytes the file holds
- * (binary garbage, a non-breaking space pasted from a web panel, a BOM in the middle).
+ * (binary garbage, a non-breaking space pasted from a web panel, a BOM in the middle). Lines are
+ * handed to a callback one at a time and not kept, so memory does not grow with the number of
+ * lines (five million one-letter lines would otherwise be a gigabyte of line objects).
  */
 import { ImportFinding, finding } from "./findings";
 
@@ -64,9 +66,14 @@ function unusualBlank(c: number): string | undefined {
 /** A character that ends an unquoted token. */
 const endsToken = (c: number): boolean => c === 0x0a || isBlank(c) || c === 0x3b /* ; */ || c === 0x28 /* ( */ || c === 0x29 /* ) */ || c === 0x22 /* " */ || unusualBlank(c) !== undefined;
 
-/** The file's logical lines; lexical problems become findings in `findings`. */
-export function logicalLines(text: string, file: string, findings: { push(f: ImportFinding): void }): LogicalLine[] {
-  const out: LogicalLine[] = [];
+/** Where lexical problems go; `NO_FINDINGS` for a pass that only looks. */
+export interface FindingSink {
+  push(f: ImportFinding): void;
+}
+export const NO_FINDINGS: FindingSink = { push: () => undefined };
+
+/** Each logical line of the text, in order, to `visit`; lexical problems become findings in `findings`. */
+export function forEachLogicalLine(text: string, file: string, findings: FindingSink, visit: (l: LogicalLine) => void): void {
   // A BOM at the very start is the UTF-8 signature some editors write: not content.
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let line = 1;
@@ -77,7 +84,7 @@ export function logicalLines(text: string, file: string, findings: { push(f: Imp
   let warnedLine = 0;
   let cur: LogicalLine = { line: 1, blankOwner: false, tokens: [], broken: false };
   const flush = () => {
-    if (cur.tokens.length > 0 || cur.broken) out.push(cur);
+    if (cur.tokens.length > 0 || cur.broken) visit(cur);
     cur = { line, blankOwner: false, tokens: [], broken: false };
   };
   const warnUnusual = (what: string) => {
@@ -169,5 +176,4 @@ export function logicalLines(text: string, file: string, findings: { push(f: Imp
     cur.broken = true;
   }
   flush();
-  return out;
 }

@@ -29,7 +29,7 @@
  */
 import * as path from "node:path";
 import { FindingBudget, ImportFinding, finding } from "./findings";
-import { LogicalLine, Token, logicalLines } from "./zone-lexer";
+import { forEachLogicalLine, LogicalLine, NO_FINDINGS, Token } from "./zone-lexer";
 
 /** One resource record as read from the file. */
 export interface ZoneRecord {
@@ -229,12 +229,13 @@ export function readZoneFile(text: string, options: ReadOptions = {}): ZoneFile 
     ctx.findings.push(finding("zone.bad-origin", "error", `--origin "${shorten(options.origin, 60)}" is not a domain name: pass --origin with the domain the zone file is for, e.g. --origin example.com.`, {}, RFC_MASTER));
     ctx.missingOrigin = true;
   }
-  const lines = logicalLines(text, file, ctx.findings);
-  const looksLikeZone = lines.some(isZoneLine);
-  const soaOrigin = initial === undefined ? absoluteSoaOwner(lines) : undefined;
+  // A first pass only looks (is it a zone, where is its SOA); the second reads and reports.
+  const survey = surveyLines(text, file);
+  const looksLikeZone = survey.zoneLines > 0;
+  const soaOrigin = initial === undefined ? survey.soaOwner : undefined;
   ctx.fileOrigin = initial === undefined && soaOrigin === undefined && options.file ? originFromFileName(options.file) : undefined;
   const state: State = { origin: initial ?? soaOrigin, warnedNoTtl: false };
-  readLines(lines, file, state, ctx);
+  readLines(text, file, state, ctx);
 
   let apex: string | undefined;
   let apexSource: ZoneFile["apexSource"];
@@ -263,14 +264,40 @@ function isZoneLine(l: LogicalLine): boolean {
   return !l.broken && (/^\$(?:ORIGIN|TTL|INCLUDE|GENERATE)$/i.test(l.tokens[0].text) || l.tokens.slice(0, 5).some((t) => !t.quoted && isRecordType(t.text)));
 }
 
+interface Survey {
+  lines: number;
+  zoneLines: number;
+  /** cPanel exports have no `$ORIGIN` but give the SOA owner as an absolute name. */
+  soaOwner?: string;
+}
+
+/** A look at the whole text without reporting anything: how much of it is a zone, and its SOA owner. */
+function surveyLines(text: string, file: string): Survey {
+  const survey: Survey = { lines: 0, zoneLines: 0 };
+  let soaDecided = false;
+  forEachLogicalLine(text, file, NO_FINDINGS, (l) => {
+    survey.lines++;
+    if (isZoneLine(l)) survey.zoneLines++;
+    if (soaDecided || l.broken || l.blankOwner || l.tokens.length < 2) return;
+    const first = l.tokens[0].text;
+    if (first.startsWith("$")) {
+      // The file sets its own origin before any SOA: the SOA owner is not needed.
+      if (first.toUpperCase() === "$ORIGIN") soaDecided = true;
+      return;
+    }
+    if (!l.tokens.slice(1, 4).some((t) => !t.quoted && t.text.toUpperCase() === "SOA")) return;
+    soaDecided = true;
+    if (first.endsWith(".") && first !== ".") survey.soaOwner = resolveName(first, undefined).name;
+  });
+  return survey;
+}
+
 /**
  * An included file is read only when it is a zone file: at least half of its lines are records or
  * directives. Anything else (`/etc/passwd`, a key, a log) is neither read nor shown.
  */
-function mostlyZone(lines: readonly LogicalLine[]): { zone: boolean; zoneLines: number } {
-  let zoneLines = 0;
-  for (const l of lines) if (isZoneLine(l)) zoneLines++;
-  return { zone: lines.length === 0 || (zoneLines > 0 && zoneLines * 2 >= lines.length), zoneLines };
+function mostlyZone(survey: Survey): boolean {
+  return survey.lines === 0 || (survey.zoneLines > 0 && survey.zoneLines * 2 >= survey.lines);
 }
 
 /** A token shown in a message only when it is short and plain (a mistyped type or directive), never file content. */
@@ -285,33 +312,14 @@ function normalizeOrigin(origin: string): string | undefined {
   return r.name;
 }
 
-/** cPanel exports have no `$ORIGIN` but give the SOA owner as an absolute name. */
-function absoluteSoaOwner(lines: LogicalLine[]): string | undefined {
-  for (const l of lines) {
-    if (l.broken || l.blankOwner || l.tokens.length < 2) continue;
-    const first = l.tokens[0].text;
-    if (first.startsWith("$")) {
-      if (first.toUpperCase() === "$ORIGIN") return undefined; // the file sets its own origin first
-      continue;
-    }
-    const typeIndex = l.tokens.slice(1, 4).findIndex((t) => !t.quoted && t.text.toUpperCase() === "SOA");
-    if (typeIndex < 0) continue;
-    return first.endsWith(".") && first !== "." ? resolveName(first, undefined).name : undefined;
-  }
-  return undefined;
-}
-
-function readLines(lines: LogicalLine[], file: string, state: State, ctx: Context): void {
-  for (const l of lines) {
-    if (l.broken) continue;
+function readLines(text: string, file: string, state: State, ctx: Context): void {
+  forEachLogicalLine(text, file, ctx.findings, (l) => {
+    if (l.broken) return;
     const place = { file, line: l.line };
     const first = l.tokens[0];
-    if (!l.blankOwner && !first.quoted && first.text.startsWith("$")) {
-      directive(l, file, state, ctx);
-      continue;
-    }
-    record(l, place, state, ctx);
-  }
+    if (!l.blankOwner && !first.quoted && first.text.startsWith("$")) directive(l, file, state, ctx);
+    else record(l, place, state, ctx);
+  });
 }
 
 function directive(l: LogicalLine, file: string, state: State, ctx: Context): void {
@@ -403,28 +411,25 @@ function include(args: Token[], place: { file: string; line: number }, state: St
     ctx.findings.push(finding("zone.include", "error", `$INCLUDE ${name} includes a file that is already being read (${[...ctx.includeStack, id].join(" → ")}): the loop is not followed.`, place, RFC_MASTER));
     return;
   }
-  const lexical = new FindingBudget();
-  lexical.push(...(got.findings ?? []));
-  const lines = logicalLines(got.text, got.file, lexical);
-  const { zone, zoneLines } = mostlyZone(lines);
-  if (!zone) {
+  const survey = surveyLines(got.text, got.file);
+  if (!mostlyZone(survey)) {
     ctx.findings.push(
       finding(
         "zone.include",
         "error",
-        `$INCLUDE ${name}: ${got.file} is not a zone file (${zoneLines} of its ${lines.length} lines are records or directives): nothing is read from it, and its content is not shown. Include only zone files.`,
+        `$INCLUDE ${name}: ${got.file} is not a zone file (${survey.zoneLines} of its ${survey.lines} lines are records or directives): nothing is read from it, and its content is not shown. Include only zone files.`,
         place,
         RFC_MASTER,
       ),
     );
     return;
   }
-  ctx.findings.absorb(lexical);
+  ctx.findings.push(...(got.findings ?? []));
   // RFC 1035 §5.1: the included file's $ORIGIN does not change the including file's origin.
   const saved = { origin: state.origin, previousOwner: state.previousOwner };
   state.origin = origin;
   ctx.includeStack.push(id);
-  readLines(lines, got.file, state, ctx);
+  readLines(got.text, got.file, state, ctx);
   ctx.includeStack.pop();
   state.origin = saved.origin;
   state.previousOwner = saved.previousOwner;
