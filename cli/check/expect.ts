@@ -12,6 +12,7 @@ import type { MxRecord } from "../../components/records/mx";
 import { isSpfRecord } from "../../components/records/spf";
 import { readProviderRecord } from "../../components/providers/formats";
 import { UsageError } from "../io";
+import { SECRET } from "../plan/redact";
 import { DnsClient, Lookup, MxAnswer, normalize } from "./dns/resolver";
 import { Finding, describeAbsence, dnsFailureFinding, finding, joinedTxt } from "./findings";
 
@@ -101,37 +102,52 @@ const norm = {
 
 /** Compare the declared record sets of one domain with live DNS. */
 export async function compareExpected(domain: string, sets: readonly ExpectedRecordSet[], dns: DnsClient): Promise<Finding[]> {
-  const out: Finding[] = [];
   const results = await Promise.all(
     sets.map(async (set): Promise<Finding[]> => {
       if (!CHECKED_TYPES.has(set.type)) {
         return [finding("expect.unchecked", "info", `the plan declares ${set.type} ${set.name}; the check does not compare ${set.type} records.`, set.name)];
       }
-      const l = await dns.lookup(set.name, set.type as "TXT");
-      const what = `${set.type} ${set.name} declared by the plan`;
-      if (l.status === "failed") return [dnsFailureFinding(l.failure, set.name, what, "It could not be compared.")];
-      if (set.type === "TXT") return compareTxtSet(set, l.status === "ok" ? joinedTxt(l.records as string[][]) : [], l, domain);
-      if (set.type === "MX") return compareMxSet(set, l.status === "ok" ? (l.records as unknown as MxAnswer[]) : [], l, domain);
-      const n = norm[set.type as keyof typeof norm];
-      const live = l.status === "ok" ? (l.records as unknown[]).map((r) => n(String(r))) : [];
-      const declared = set.values.map(n);
-      const missing = declared.filter((v) => !live.includes(v));
-      const extra = live.filter((v) => !declared.includes(v));
-      if (missing.length > 0 && live.length === 0) {
-        return [finding("expect.missing", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS has none (${describeAbsence(l, set.type)}).${likelyCause(set, domain)}`, set.name)];
-      }
-      if (missing.length > 0 || extra.length > 0) {
-        return [finding("expect.different", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS serves ${live.join(", ")}${missing.length ? ` (missing: ${missing.join(", ")})` : ""}${extra.length ? ` (not in the plan: ${extra.join(", ")})` : ""}.`, set.name)];
-      }
-      return [];
+      // A value the plan printed as [secret] (a secret the program put into a record) cannot be compared.
+      const secret = set.values.filter((v) => isSecretValue(set.type, v)).length;
+      if (secret === 0) return compareSet(set, dns, domain);
+      const note = finding("expect.secret", "info", `the plan declares ${set.type} ${set.name} with ${secret === 1 ? "a secret value" : `${secret} secret values`} (printed as ${SECRET} by plan --json, as pulumi preview shows it): not compared.`, set.name);
+      if (secret === set.values.length) return [note];
+      return [note, ...(await compareSet({ ...set, values: set.values.filter((v) => !isSecretValue(set.type, v)) }, dns, domain))];
     }),
   );
-  for (const r of results) out.push(...r);
+  const out = results.flat();
   const compared = sets.filter((s) => CHECKED_TYPES.has(s.type)).length;
   if (!out.some((f) => f.severity === "error")) {
     out.push(finding("expect.match", "info", `all ${compared} record set(s) the plan declares for ${domain} are served as planned${out.some((f) => f.code === "expect.equivalent") ? " (some written differently, with the same meaning)" : ""}.`, domain));
   }
   return out;
+}
+
+/** A value plan --json redacted: a TXT value is the marker itself, an MX or CNAME has it as its host (`20 [secret].`). */
+function isSecretValue(type: string, value: string): boolean {
+  if (type === "TXT") return value === SECRET;
+  return value.split(/\s+/).some((token) => token.replace(/\.$/, "") === SECRET);
+}
+
+/** One declared record set against what live DNS serves at its name. */
+async function compareSet(set: ExpectedRecordSet, dns: DnsClient, domain: string): Promise<Finding[]> {
+  const l = await dns.lookup(set.name, set.type as "TXT");
+  const what = `${set.type} ${set.name} declared by the plan`;
+  if (l.status === "failed") return [dnsFailureFinding(l.failure, set.name, what, "It could not be compared.")];
+  if (set.type === "TXT") return compareTxtSet(set, l.status === "ok" ? joinedTxt(l.records as string[][]) : [], l, domain);
+  if (set.type === "MX") return compareMxSet(set, l.status === "ok" ? (l.records as unknown as MxAnswer[]) : [], l, domain);
+  const n = norm[set.type as keyof typeof norm];
+  const live = l.status === "ok" ? (l.records as unknown[]).map((r) => n(String(r))) : [];
+  const declared = set.values.map(n);
+  const missing = declared.filter((v) => !live.includes(v));
+  const extra = live.filter((v) => !declared.includes(v));
+  if (missing.length > 0 && live.length === 0) {
+    return [finding("expect.missing", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS has none (${describeAbsence(l, set.type)}).${likelyCause(set, domain)}`, set.name)];
+  }
+  if (missing.length > 0 || extra.length > 0) {
+    return [finding("expect.different", "error", `the plan declares ${set.type} ${set.name} ${declared.join(", ")} but live DNS serves ${live.join(", ")}${missing.length ? ` (missing: ${missing.join(", ")})` : ""}${extra.length ? ` (not in the plan: ${extra.join(", ")})` : ""}.`, set.name)];
+  }
+  return [];
 }
 
 /**

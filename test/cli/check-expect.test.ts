@@ -141,3 +141,24 @@ describe("MX and DKIM by meaning", () => {
     expect(expectFindings(same.doc.results[0]).map((x) => x.code)).toEqual(["expect.equivalent", "expect.match"]);
   });
 });
+
+describe("values plan --json printed as [secret]", () => {
+  test("are noted and not compared; the other values of the set and the other sets still are", async () => {
+    await dns.setZones([{ origin: "seed.example", records: planned }]);
+    const doc = JSON.parse(fs.readFileSync(planFile, "utf8")) as { resources: Array<{ type: string; inputs: Record<string, unknown> }> };
+    // A program that put a secret into the DKIM record, and one of two MX values: as plan redacts them.
+    for (const r of doc.resources) {
+      if (r.inputs.name === "mail._domainkey.seed.example") r.inputs.content = "[secret]";
+      if (r.inputs.type === "MX" && r.inputs.content === "mx2.seed.example") r.inputs.content = "[secret]";
+    }
+    const secretPlan = path.join(tmp, "secret-plan.json");
+    fs.writeFileSync(secretPlan, JSON.stringify(doc));
+    const { code, doc: out } = await checkJson(["seed.example", "--expect", secretPlan, "--server", dns.address, "--selector", "mail"]);
+    const found = expectFindings(out.results[0]);
+    expect(found.filter((f) => f.code === "expect.secret").map((f) => (f as unknown as { name: string }).name).sort()).toEqual(["mail._domainkey.seed.example", "seed.example"]);
+    expect(found.map((f) => f.code)).not.toContain("expect.missing");
+    // The MX set is compared on the value it still has: mx2 is served but no longer planned, so it differs.
+    expect((found.find((f) => f.code === "expect.different") as unknown as { message: string } | undefined)?.message).toMatch(/^live DNS serves MX seed\.example with another meaning than the plan/);
+    expect(code).toBe(1);
+  });
+});
