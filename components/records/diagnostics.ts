@@ -79,14 +79,9 @@ export function withFieldPrefix(prefix: string, diagnostics: readonly Diagnostic
   return diagnostics.map((d) => ({ ...d, field: d.field ? `${prefix}.${d.field}` : prefix }));
 }
 
-/** One line per diagnostic: `error spf.pass-all (all): message [RFC 7208 §5.1]`. */
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.severity} ${describeDiagnostic(d)}`;
-}
-
 /**
- * The same line without the severity, for a channel that states its own (a Pulumi log message is
- * already a warning or an error): `spf.pass-all (all): message [RFC 7208 §5.1]`.
+ * One line per diagnostic, without the severity: every channel states its own (a Pulumi log
+ * message is already a warning or an error): `spf.pass-all (all): message [RFC 7208 §5.1]`.
  */
 export function describeDiagnostic(d: Diagnostic): string {
   const where = d.field ? ` (${d.field})` : "";
