@@ -87,6 +87,12 @@ export function productionNote(productionPolicy: string): string {
   return ` Advisory outside production; in production, ${productionPolicy} refuses it.`;
 }
 
+/** `note` added to a finished message before its closing citation (`… [RFC 7489 §6.3]`), where record policies put it too. */
+export function beforeCitation(message: string, note: string): string {
+  const citation = / \[[^[\]]+\]$/.exec(message);
+  return citation ? `${message.slice(0, citation.index)}${note}${citation[0]}` : `${message}${note}`;
+}
+
 /**
  * The metadata of a production rule's advisory twin: the same rule outside production, so that a
  * development stack shows as a warning what production would refuse (a domain Gmail bounces is

@@ -10,7 +10,7 @@
  */
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { readConfig } from "../config";
-import { checkEnvironment, nonProductionMeta, PolicyMeta, policyBase, productionNote } from "../define";
+import { beforeCitation, checkEnvironment, nonProductionMeta, PolicyMeta, policyBase, productionNote } from "../define";
 import { EnvironmentConfig, EnvironmentDecision, matchesGlob } from "../environment";
 import { displayOwner, OwnerName, StackRecords, stackRecords } from "../records";
 
@@ -64,7 +64,7 @@ export function stackPolicy<C extends object = EnvironmentConfig>(spec: StackPol
 /** The advisory twin of a production-only stack policy: the same check outside production, each message ending with the production policy that refuses it. */
 export function nonProductionStackTwin<C>(spec: StackPolicySpec<C>): StackPolicySpec<C> {
   const note = productionNote(spec.name);
-  return { ...nonProductionMeta(spec), check: (ctx) => spec.check({ ...ctx, report: (message, urn) => ctx.report(`${message}${note}`, urn) }) };
+  return { ...nonProductionMeta(spec), check: (ctx) => spec.check({ ...ctx, report: (message, urn) => ctx.report(beforeCitation(message, note), urn) }) };
 }
 
 /** Config knob of the stack policies that require records of every mail domain. */
