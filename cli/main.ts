@@ -7,7 +7,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT, Io, processIo, UsageError } from "./io";
-import { printable } from "./printable";
+import { printable } from "../components/printable";
 import { DEFAULT_TIME_LIMIT_SECONDS, MAX_TIME_LIMIT_SECONDS } from "./plan/time-limit";
 import { packageVersion } from "./version";
 import { CHECK_OPTION_RANGES, NumericOptionRange, parseNumericOption } from "./check/limits";

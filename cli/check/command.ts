@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import { isIP } from "node:net";
 import { normalizeName } from "../../components/records/names";
 import { EXIT, Io, UsageError } from "../io";
+import { pool } from "../pool";
 import { DnsBackend, DnsClient, resolveServerAddress } from "./dns/resolver";
 import { DomainResult, checkDomain } from "./domain";
 import { ExpectedRecordSet, planDomains, readPlan, recordsByDomain } from "./expect";
@@ -193,20 +194,4 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
     }
   }
   return { domains, selectors, server, expected, message, mtaSts };
-}
-
-/** Run `work` over `items` with at most `limit` at once; results in input order. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, onDone?: (done: number) => void): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-      onDone?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -25,7 +25,7 @@ import {
   selectSpfRecords,
 } from "../../components/records/spf";
 import type { Diagnostic } from "../../components/records/diagnostics";
-import { DnsClient, Lookup, RecordData, normalize } from "./dns/resolver";
+import { DnsClient, Lookup, MailauthResolver, RecordData, normalize } from "./dns/resolver";
 import { Finding, describeAbsence, dnsFailureFinding, finding, fromDiagnostic, joinedTxt } from "./findings";
 
 /** Stop following includes once this many DNS-querying terms have been counted: evaluation failed long before. */
@@ -276,21 +276,27 @@ function targetOf(t: ReturnType<typeof dnsLookupTerms>[number], current: string)
 
 type SpfFn = (opts: { sender: string; ip: string; helo?: string; mta?: string; resolver: unknown }) => Promise<{ status: { result: string; comment?: string } }>;
 
-/** mailauth's SPF evaluation for the sending IP, through the run's resolver. */
-async function evaluate(domain: string, dns: DnsClient, ip: string, opts: { helo?: string; mailFrom?: string }, out: SpfOutcome): Promise<SpfOutcome["evaluation"]> {
+/**
+ * The one SPF evaluation (RFC 7208 §4) of the project: mailauth's, for `domain`'s policy and the sending `ip`, with
+ * every question asked through `resolver` (the run's DnsClient, or the report advisor's resolver that answers
+ * the declared records from the plan and the rest from DNS). Never throws: an exception is a temperror.
+ */
+export async function evaluateSpf(domain: string, ip: string, resolver: MailauthResolver, opts: { helo?: string; mailFrom?: string } = {}): Promise<{ result: string; comment?: string }> {
   // Loaded on demand: mailauth pulls in a lot, and only --ip needs it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spf } = require("mailauth/lib/spf") as { spf: SpfFn };
   const sender = opts.mailFrom && opts.mailFrom.toLowerCase().endsWith(`@${domain}`) ? opts.mailFrom : `postmaster@${domain}`;
-  let result = "temperror";
-  let comment: string | undefined;
   try {
-    const r = await spf({ sender, ip, helo: opts.helo ?? domain, mta: "maildomain", resolver: dns.resolverFunction() });
-    result = r.status.result;
-    comment = r.status.comment;
+    const r = await spf({ sender, ip, helo: opts.helo ?? domain, mta: "maildomain", resolver });
+    return { result: r.status.result, comment: r.status.comment || undefined };
   } catch (e) {
-    comment = (e as Error).message;
+    return { result: "temperror", comment: (e as Error).message };
   }
+}
+
+/** mailauth's SPF evaluation for the sending IP, through the run's resolver, as findings. */
+async function evaluate(domain: string, dns: DnsClient, ip: string, opts: { helo?: string; mailFrom?: string }, out: SpfOutcome): Promise<SpfOutcome["evaluation"]> {
+  const { result, comment } = await evaluateSpf(domain, ip, dns.resolverFunction(), opts);
   const shown = comment ? ` (${comment.replace(/^maildomain: /, "")})` : "";
   if (result === "pass" && out.syntaxError) {
     out.findings.push(finding("spf.evaluation-error", "error", `mailauth passes ${ip} for ${domain}${shown}, but the SPF record${out.lookups ? "s it reaches have" : " has"} syntax errors (above), which RFC 7208 §4.6 makes a permanent error for every sender: receivers that follow the RFC return permerror, which DMARC treats as a fail. Fix the errors.`, domain, "RFC 7208 §4.6"));

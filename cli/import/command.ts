@@ -14,7 +14,7 @@
  */
 import * as path from "node:path";
 import { EXIT, Io, UsageError } from "../io";
-import { printable } from "../printable";
+import { printable } from "../../components/printable";
 import { ImportFinding, dedupeFindings, formatFinding, sortFindings } from "./findings";
 import { ImportResult, mapZone } from "./map";
 import { DnsManager, renderTypeScript, renderYaml, withDnsManager } from "./render";

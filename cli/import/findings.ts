@@ -4,7 +4,7 @@
  * concerns. One currency for every layer, as in the core.
  */
 import { Diagnostic, Severity } from "../../components/records/diagnostics";
-import { printable } from "../printable";
+import { printable } from "../../components/printable";
 
 export interface ImportFinding extends Diagnostic {
   /** The zone file (as given on the command line, or the `$INCLUDE`d file). */

@@ -8,10 +8,10 @@
  * reader (YAML 1.1 and Go's YAML also break lines at NEL, U+2028 and U+2029).
  */
 import { Document, Scalar, visit } from "yaml";
-import { hasUnsafe, printable, replaceUnsafe, unicodeEscape } from "../printable";
+import { hasUnsafe, printable, replaceUnsafe, unicodeEscape } from "../../components/printable";
 import { MailDomainArgs } from "../../components/args";
 import { MailRecordsArgs } from "../../components/plan/args";
-import { Alignment, DkimAlgorithm, DmarcPolicy, MtaStsMode, SpfAll } from "../../components/records/enums";
+import { renderArgsTs, tsString } from "../../components/plan/render-args";
 
 export type DnsManager = "cloudflare" | "route53";
 
@@ -51,25 +51,8 @@ export function renderYaml(entries: MailDomainArgs[], header: string[] = []): st
   return replaceUnsafe(doc.toString({ lineWidth: 0 }), (c) => (c === "\n" ? c : unicodeEscape(c)));
 }
 
-/** A string literal for TypeScript: JSON's escapes, and every unsafe character as \uXXXX. */
-function tsString(value: string): string {
-  return replaceUnsafe(JSON.stringify(value), unicodeEscape);
-}
-
 // ------------------------------------------------------------------------------------------------
 // TypeScript
-
-/** Where an enum-typed value sits (path with `[]` for array items) → the enum it belongs to. */
-const ENUM_FIELDS: Record<string, { name: string; values: Record<string, string> }> = {
-  "spf.all": { name: "SpfAll", values: SpfAll },
-  "dmarc.policy": { name: "DmarcPolicy", values: DmarcPolicy },
-  "dmarc.subdomainPolicy": { name: "DmarcPolicy", values: DmarcPolicy },
-  "dmarc.nonexistentSubdomainPolicy": { name: "DmarcPolicy", values: DmarcPolicy },
-  "dmarc.dkimAlignment": { name: "Alignment", values: Alignment },
-  "dmarc.spfAlignment": { name: "Alignment", values: Alignment },
-  "mtaSts.mode": { name: "MtaStsMode", values: MtaStsMode },
-  "dkim[].algorithm": { name: "DkimAlgorithm", values: DkimAlgorithm },
-};
 
 /** The component name the stack program gives a domain (index.ts): stable, from the domain. */
 export function componentNameFor(domain: string): string {
@@ -82,37 +65,8 @@ export function componentNameFor(domain: string): string {
  */
 export function renderTypeScript(entries: MailDomainArgs[], header: string[] = [], importFrom = "./components"): string {
   const used = new Set<string>(["MailDomain"]);
-  const body = entries.map((e) => `new MailDomain(${tsString(componentNameFor(e.domain))}, ${tsValue(e, "", 0, used)});`).join("\n\n");
+  const body = entries.map((e) => `new MailDomain(${tsString(componentNameFor(e.domain))}, ${renderArgsTs(e, "", { used })});`).join("\n\n");
   const names = [...used].sort();
   const lines = [...header.map((h) => `// ${printable(h)}`), `import { ${names.join(", ")} } from ${tsString(importFrom)};`, "", body, ""];
   return lines.join("\n");
-}
-
-function tsValue(value: unknown, path: string, depth: number, used: Set<string>): string {
-  const pad = "  ".repeat(depth + 1);
-  const end = "  ".repeat(depth);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    const items = value.map((v) => tsValue(v, `${path}[]`, depth + 1, used));
-    const inline = `[${items.join(", ")}]`;
-    return inline.length <= 100 && !inline.includes("\n") ? inline : `[\n${items.map((i) => `${pad}${i},`).join("\n")}\n${end}]`;
-  }
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return "{}";
-    const parts = entries.map(([k, v]) => `${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : tsString(k)}: ${tsValue(v, path ? `${path}.${k}` : k, depth + 1, used)}`);
-    const inline = `{ ${parts.join(", ")} }`;
-    return inline.length <= 100 && !inline.includes("\n") && depth > 0 ? inline : `{\n${parts.map((p) => `${pad}${p},`).join("\n")}\n${end}}`;
-  }
-  if (typeof value === "string") {
-    const e = ENUM_FIELDS[path];
-    const member = e ? Object.entries(e.values).find(([, v]) => v === value)?.[0] : undefined;
-    if (e && member) {
-      used.add(e.name);
-      return `${e.name}.${member}`;
-    }
-    return tsString(value);
-  }
-  // Numbers and booleans; anything else the args cannot hold is printed as data, never as code.
-  return typeof value === "number" && Number.isFinite(value) ? String(value) : typeof value === "boolean" ? String(value) : tsString(String(value));
 }

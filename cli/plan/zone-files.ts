@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fqdn } from "../../components/records/names";
 import { renderTxtRdata } from "../../components/records/txt";
-import { printable } from "../printable";
+import { printable } from "../../components/printable";
 import { PlannedDnsRecord } from "./dns-records";
 
 export function renderZoneFiles(records: readonly PlannedDnsRecord[]): Map<string, string> {

@@ -2,8 +2,7 @@
  * `_dmarc.D` → structured `dmarc` (RFC 7489 §6.3, RFC 9989).
  */
 import { MailRecordsArgs } from "../../../components/plan/args";
-import { checkDmarcRecordSet, isDmarcRecord, parseDmarc } from "../../../components/records/dmarc";
-import { dmarcToArgs } from "./dmarc-args";
+import { checkDmarcRecordSet, dmarcToArgs, isDmarcRecord, parseDmarc } from "../../../components/records/dmarc";
 import { finding, located } from "../findings";
 import { ZoneRecord } from "../zonefile";
 import { DomainBuild, place } from "./model";

@@ -10,3 +10,5 @@ export type { ExternalReportDestination } from "./report-authorization";
 export { externalReportDestinations, isReportAuthorization } from "./report-authorization";
 export type { DmarcRecordSetCheck } from "./recordset";
 export { checkDmarcRecordSet } from "./recordset";
+export type { DmarcImport, DmarcLeftOut } from "./to-args";
+export { dmarcToArgs } from "./to-args";

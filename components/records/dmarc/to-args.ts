@@ -4,13 +4,15 @@
  * core's `spfToPolicy`: everything the arguments can express, and every tag they cannot, with the
  * reason.
  *
- * Kept here, beside its only user, rather than in the core: the core's parser already decides
- * every rule (what a tag means, which values are invalid); this only renames fields and applies
- * RFC 7489 §6.6.3's fallback for a record whose policy receivers reject.
+ * In the core because two layers read records back into arguments: the zone importer, and the
+ * report advisor (which writes the next DMARC step as the declared arguments with one change). The
+ * parser already decides every rule (what a tag means, which values are invalid); this only renames
+ * fields and applies RFC 7489 §6.6.3's fallback for a record whose policy receivers reject.
  */
-import { Diagnostic } from "../../../components/records/diagnostics";
-import { DmarcArgs, DmarcRecord } from "../../../components/records/dmarc";
-import { DmarcPolicy } from "../../../components/records/enums";
+import { Diagnostic } from "../diagnostics";
+import { DmarcPolicy } from "../enums";
+import type { DmarcArgs } from "./args";
+import type { DmarcRecord } from "./model";
 
 export interface DmarcLeftOut {
   /** The tag as written in the record, e.g. `psd=y`. */
