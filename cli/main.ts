@@ -87,11 +87,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--imap <url>", "read an IMAP mailbox: imaps://USER@HOST[:PORT]/MAILBOX (password in MAILDOMAIN_IMAP_PASSWORD)")
     .option("--ca <file>", "PEM file of the CA that signed the IMAP server's certificate (a private CA)")
     .option("--imap-archive <folder>", "move each IMAP message to this folder once its reports are committed")
-    .option("--json", "print { reports, stored, findings, domains, tls, failures }", false)
+    .option("--json", "print { reports, stored, findings, domains (with senders and verdict), tls, failures, advice }", false)
     .option("--domain <domain>", "summarize only this domain and its subdomains (repeatable)", collect, [])
     .option("--since <date>", "summarize reports whose period ends on or after this (2024-05-01, an ISO date-time, or 30d)")
     .option("--until <date>", "summarize reports whose period begins before the end of this (2024-05-31 includes that day)")
     .option("--max-size <size>", "the largest file, message or decompressed report to read (default 64M; a bigger gzip or zip is refused as a bomb)")
+    .option("--expect <plan.json>", "compare the senders with the records of a `maildomain plan --json` output")
+    .option("--cwd <dir>", "compare with the records this Pulumi program declares (planned offline, as maildomain plan does)")
+    .option("--stack <name>", "the stack of --cwd whose Pulumi.<stack>.yaml config to use (default dev)")
+    .option("--threshold <percent>", "percent of your senders' messages that must pass DMARC for the next policy step (default 98)")
+    .option("--min-days <days>", "days of reports needed to decide (default 14)")
+    .option("--html <file>", "also write the advice as one self-contained HTML file (verdicts, daily chart, senders, TLS failures)")
+    .option("--server <host[:port]>", "DNS server for reverse DNS and the declared SPF's lookups (default: the system resolver)")
+    .option("--rdns-limit <n>", "look up reverse DNS for at most this many source IPs, the largest first (default 10000)")
+    .option("--no-rdns", "do not look up reverse DNS (senders are recognized by their DKIM and SPF domains only)")
     .action((sources: string[], opts) => {
       result = import("./reports/command").then((m) => m.runReports({ ...opts, sources }, io));
     });

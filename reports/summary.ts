@@ -91,6 +91,10 @@ export interface SourceGroup {
   dmarcPass: number;
   spfPass: number;
   spfFail: number;
+  /** Read in the same scan for the advisor (reports/advisor): evaluated DKIM passes, forwarded messages, From: a subdomain. */
+  dkimPass?: number;
+  forwarded?: number;
+  subdomain?: number;
 }
 export interface DispositionGroup {
   domain: string;

@@ -11,7 +11,7 @@ import { isIP } from "node:net";
 import { normalizeName } from "../../components/records/names";
 import { EXIT, Io, UsageError } from "../io";
 import { pool } from "../pool";
-import { DnsBackend, DnsClient, resolveServerAddress } from "./dns/resolver";
+import { DnsBackend, DnsClient, serverOption } from "./dns/resolver";
 import { DomainResult, checkDomain } from "./domain";
 import { ExpectedRecordSet, planDomains, readPlan, recordsByDomain } from "./expect";
 import { finding } from "./findings";
@@ -185,13 +185,6 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
   }
   if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `\n  ${problems.join("\n  ")}`);
 
-  let server: string | undefined;
-  if (opts.server !== undefined) {
-    try {
-      server = await resolveServerAddress(opts.server);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  }
+  const server = await serverOption(opts.server);
   return { domains, selectors, server, expected, message, mtaSts };
 }

@@ -9,8 +9,8 @@
 import { RecordDifference, compareMxSets, compareTxtRecords, txtKind } from "../../components/records/compare";
 import { isIpLiteral, canonicalIp } from "../../components/records/ip";
 import type { MxRecord } from "../../components/records/mx";
-import { isSpfRecord } from "../../components/records/spf";
 import { readProviderRecord } from "../../components/providers/formats";
+import { declaredDomains } from "../../reports/advisor/declaration";
 import { UsageError } from "../io";
 import { SECRET } from "../plan/redact";
 import { DnsClient, Lookup, MxAnswer, normalize } from "./dns/resolver";
@@ -54,16 +54,8 @@ export function readPlan(text: string, file: string): ExpectedRecordSet[] {
   return [...sets.values()];
 }
 
-/** The mail domains a plan declares: owners of `_dmarc.` records, MX records and SPF records. */
-export function planDomains(sets: readonly ExpectedRecordSet[]): string[] {
-  const out = new Set<string>();
-  for (const s of sets) {
-    if (s.type === "TXT" && s.name.startsWith("_dmarc.")) out.add(s.name.slice("_dmarc.".length));
-    else if (s.type === "MX") out.add(s.name);
-    else if (s.type === "TXT" && s.values.some(isSpfRecord)) out.add(s.name);
-  }
-  return [...out].sort();
-}
+/** The mail domains a plan declares: owners of `_dmarc.` records, MX records and SPF records (the advisor's rule). */
+export const planDomains: (sets: readonly ExpectedRecordSet[]) => string[] = declaredDomains;
 
 /** Assign each record set to the longest checked domain it lies at or below; sets under no domain are dropped. */
 export function recordsByDomain(sets: readonly ExpectedRecordSet[], domains: readonly string[]): Map<string, ExpectedRecordSet[]> {

@@ -13,16 +13,20 @@ import * as fs from "node:fs";
 import { normalizeFilterDomain, parseDateBound, ReportFilter } from "../../reports/filter";
 import { hasError } from "../../reports/findings";
 import { buildSummary, ReportsDocument } from "../../reports/summary";
+import type { AdvisedDocument } from "../../reports/advisor/document";
+import { renderHtmlReport } from "../../reports/html/report";
 import { EXIT, Io, UsageError } from "../io";
 import { ProgressLine } from "../progress";
 import { renderHuman } from "./output";
+import { renderAdvice } from "./advise/output";
+import { addAdvice, prepareAdvisor, type AdviceOptions } from "./advise/run";
 import { Ingest } from "./ingest";
 import { fileUnits } from "./sources/files";
 import { openImap, parseImapUrl, type ImapSession } from "./sources/imap";
 import { DEFAULT_LIMITS, Limits, parseSize } from "./sources/limits";
 import { DEFAULT_DB, isPostgresUrl, openStore, type ReportStore } from "./store/store";
 
-export interface ReportsOptions {
+export interface ReportsOptions extends AdviceOptions {
   sources: string[];
   db?: string;
   imap?: string;
@@ -78,6 +82,8 @@ function prepare(opts: ReportsOptions, now: number): Prepared {
 export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps = {}): Promise<number> {
   const now = deps.now ?? Date.now;
   const input = prepare(opts, Math.floor(now() / 1000));
+  // The declaration (a plan file or a program) before any mailbox or store: a bad one creates nothing.
+  const advisor = await prepareAdvisor(opts);
   const imapTarget = opts.imap !== undefined ? parseImapUrl(opts.imap) : undefined;
   // The mailbox first: an unreachable server or a wrong folder stops the run before a store is created.
   const imap: ImapSession | undefined = imapTarget ? await openImap(imapTarget, { caFile: opts.ca, archive: opts.imapArchive, limits: input.limits, password: deps.imapPassword }) : undefined;
@@ -107,17 +113,30 @@ export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps
     } finally {
       progress.done();
     }
-    const doc: ReportsDocument = {
+    const groups = await store.summary(input.filter);
+    const summary: ReportsDocument = {
       reports: ingest.counts,
       stored: await store.stored(input.filter),
       findings: ingest.findings,
-      ...buildSummary(await store.summary(input.filter)),
+      ...buildSummary(groups),
     };
+    const advising = new ProgressLine(io, now);
+    const doc = await addAdvice(summary, groups, store.query, input.filter, advisor, undefined, (text) => advising.update(text)).finally(() => advising.done());
+    if (advisor.html) writeHtml(advisor.html, doc, store.location, now());
     if (opts.json) io.stdout(JSON.stringify(doc, null, 2) + "\n");
-    else io.stdout(renderHuman(doc, { store: store.location, read: opts.sources.length > 0 || imap !== undefined, filter: input.filter, columns: io.stdoutIsTTY ? io.columns : undefined }));
+    else io.stdout(renderAdvice(doc) + renderHuman(doc, { store: store.location, read: opts.sources.length > 0 || imap !== undefined, filter: input.filter, columns: io.stdoutIsTTY ? io.columns : undefined }));
     return hasError(doc.findings) ? EXIT.failed : EXIT.ok;
   } finally {
     await imap?.close();
     await store.close();
+  }
+}
+
+/** The one-file HTML report; a file that cannot be written is a usage error (the reports are stored). */
+function writeHtml(file: string, doc: AdvisedDocument, store: string, now: number): void {
+  try {
+    fs.writeFileSync(file, renderHtmlReport(doc, { store, generated: new Date(now) }));
+  } catch (e) {
+    throw new UsageError(`--html ${file}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the reports read are stored.`);
   }
 }

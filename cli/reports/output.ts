@@ -44,7 +44,8 @@ function dispositionText(s: SourceSummary): string {
     .join(", ");
 }
 
-function table(rows: string[][], align: ("l" | "r")[]): string[] {
+/** Rows as aligned columns (the last column is not padded). */
+export function table(rows: string[][], align: ("l" | "r")[]): string[] {
   const widths = align.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : align[i] === "r" ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd());
 }

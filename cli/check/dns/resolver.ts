@@ -23,6 +23,7 @@
  */
 import { Resolver as CallbackResolver, promises as dnsPromises } from "node:dns";
 import { isIP } from "node:net";
+import { UsageError } from "../../io";
 import { TruncationProbe, WireVerdict } from "./wire";
 
 export type RRType = "A" | "AAAA" | "MX" | "TXT" | "CNAME" | "PTR" | "NS" | "SOA";
@@ -571,6 +572,16 @@ export async function resolveServerAddress(value: string, lookup: (host: string)
   }
   if (port === undefined) return host;
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** `--server` as a command takes it: absent, or resolved; a bad value is a usage error (exit 2). */
+export async function serverOption(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  try {
+    return await resolveServerAddress(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 async function systemLookup(host: string): Promise<string> {

@@ -57,11 +57,16 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
   };
   const [domains, dispositions, spf, dkim, tlsRows, tlsFailures, failures] = await run([
     [`SELECT r.domain AS domain, COUNT(*) AS reports, MIN(r.begin_at) AS begin_at, MAX(r.end_at) AS end_at FROM reports r WHERE r.kind = 'aggregate'${f.sql} GROUP BY r.domain`, f.params],
-    // One scan gives both the sources' totals and their dispositions (summed per source below).
+    // One scan gives both the sources' totals and their dispositions (summed per source below), and the advisor's
+    // counts per source: evaluated DKIM passes, messages a receiver said were forwarded (RFC 7489 §6.7 override
+    // reasons), messages whose From: is another name than the policy domain (its subdomains).
     [
       `SELECT r.domain AS domain, a.source_ip AS ip, a.disposition AS disposition, SUM(a.count) AS messages,
          SUM(CASE WHEN a.dkim = 'pass' OR a.spf = 'pass' THEN a.count ELSE 0 END) AS dmarc_pass,
-         SUM(CASE WHEN a.spf = 'pass' THEN a.count ELSE 0 END) AS spf_pass
+         SUM(CASE WHEN a.spf = 'pass' THEN a.count ELSE 0 END) AS spf_pass,
+         SUM(CASE WHEN a.dkim = 'pass' THEN a.count ELSE 0 END) AS dkim_pass,
+         SUM(CASE WHEN a.reasons LIKE '%"forwarded"%' OR a.reasons LIKE '%"mailing_list"%' OR a.reasons LIKE '%"trusted_forwarder"%' THEN a.count ELSE 0 END) AS forwarded,
+         SUM(CASE WHEN LOWER(a.header_from) <> r.domain THEN a.count ELSE 0 END) AS other_from
        ${agg} GROUP BY r.domain, a.source_ip, a.disposition`,
       f.params,
     ],
@@ -113,11 +118,14 @@ function sumSources(rows: Record<string, unknown>[]): SummaryGroups["sources"] {
   for (const r of rows) {
     const key = `${s(r.domain)}\u0000${s(r.ip)}`;
     let g = bySource.get(key);
-    if (!g) bySource.set(key, (g = { domain: s(r.domain), ip: s(r.ip), messages: 0, dmarcPass: 0, spfPass: 0, spfFail: 0 }));
+    if (!g) bySource.set(key, (g = { domain: s(r.domain), ip: s(r.ip), messages: 0, dmarcPass: 0, spfPass: 0, spfFail: 0, dkimPass: 0, forwarded: 0, subdomain: 0 }));
     g.messages += n(r.messages);
     g.dmarcPass += n(r.dmarc_pass);
     g.spfPass += n(r.spf_pass);
     g.spfFail = g.messages - g.spfPass;
+    g.dkimPass! += n(r.dkim_pass);
+    g.forwarded! += n(r.forwarded);
+    g.subdomain! += n(r.other_from);
   }
   return [...bySource.values()];
 }

@@ -1,0 +1,168 @@
+/**
+ * What DNS and the declaration say about each source IP, through the check's one resolver (`DnsClient`: cached,
+ * bounded concurrency, bounded time, `--server`):
+ *
+ * - reverse DNS: the PTR names of at most `rdnsLimit` source IPs, the largest senders first; names that match a
+ *   sending service are forward-confirmed (their A/AAAA must hold the IP), since anyone can write any PTR name
+ *   for their own addresses;
+ * - the declared SPF evaluated for every source IP of a declared domain, by the project's one SPF evaluation
+ *   (mailauth, `evaluateSpf` of cli/check/spf.ts) through a resolver that answers what the plan declares from
+ *   the plan (the SPF record itself, the domain's MX for an `mx` term, includes the plan publishes) and
+ *   everything else from DNS.
+ */
+import * as ipaddr from "ipaddr.js";
+import type { Declaration, DomainEvidence, IpFacts } from "../../../reports/advisor";
+import { serviceByRdns } from "../../../reports/advisor/services";
+import { finding, type ReportFinding } from "../../../reports/findings";
+import type { DnsClient, MailauthResolver } from "../../check/dns/resolver";
+import { reverseName } from "../../check/rdns";
+import { evaluateSpf } from "../../check/spf";
+import { pool } from "../../pool";
+
+export interface LookupOptions {
+  rdns: boolean;
+  rdnsLimit: number;
+  /** Told how far the lookups are (a progress line on a terminal). */
+  progress?: (text: () => string) => void;
+}
+
+export interface LookupResult {
+  /** Per domain, per IP. */
+  facts: Map<string, Map<string, IpFacts>>;
+  findings: ReportFinding[];
+  stats: { rdnsAsked: number; rdnsSkipped: number; spfEvaluations: number };
+}
+
+/** At most this many evaluations (or PTR questions) are started at once; the DnsClient bounds the wire. */
+const PARALLEL = 64;
+
+export async function lookupFacts(evidence: readonly DomainEvidence[], declarations: ReadonlyMap<string, Declaration>, dns: DnsClient, opts: LookupOptions): Promise<LookupResult> {
+  const findings: ReportFinding[] = [];
+  const rdns = new Map<string, { rdns: string[]; confirmed: string[] }>();
+  let skipped = 0;
+  if (opts.rdns) {
+    const volume = new Map<string, number>();
+    for (const ev of evidence) for (const s of ev.sources) volume.set(s.ip, (volume.get(s.ip) ?? 0) + s.messages);
+    const ranked = [...volume].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([ip]) => ip);
+    const asked = ranked.slice(0, opts.rdnsLimit);
+    skipped = ranked.length - asked.length;
+    let failed = 0;
+    let done = 0;
+    await pool(asked, PARALLEL, async (ip) => {
+      const r = await reverseDns(ip, dns);
+      if (r === undefined) failed++;
+      else rdns.set(ip, r);
+      opts.progress?.(() => `reverse DNS of the source IPs: ${++done}/${asked.length}`);
+    });
+    if (skipped > 0) {
+      findings.push(finding("advice.rdns-limit", "info", "advisor", `reverse DNS was looked up for the ${opts.rdnsLimit.toLocaleString("en-US")} largest of ${ranked.length.toLocaleString("en-US")} source IPs (--rdns-limit); the other ${skipped.toLocaleString("en-US")} (the smallest) are grouped by address only.`));
+    }
+    if (failed > 0) {
+      findings.push(finding("advice.rdns-failed", "warning", "advisor", `reverse DNS of ${failed.toLocaleString("en-US")} of ${asked.length.toLocaleString("en-US")} source IPs could not be asked (${dns.serverLabel} did not answer): they are grouped by address only. Give a resolver that answers with --server, or --no-rdns to skip reverse DNS.`));
+    }
+  }
+
+  const facts = new Map<string, Map<string, IpFacts>>();
+  let evaluations = 0;
+  for (const ev of evidence) {
+    const perIp = new Map<string, IpFacts>();
+    for (const s of ev.sources) {
+      const r = rdns.get(s.ip);
+      perIp.set(s.ip, r ? { rdns: r.rdns, confirmed: r.confirmed } : {});
+    }
+    facts.set(ev.domain, perIp);
+    const declaration = declarations.get(ev.domain);
+    if (!declaration?.spf) continue;
+    const resolver = declaredResolver(declaration, dns.resolverFunction());
+    const errors = new Map<string, number>();
+    await withoutStackTraces(() =>
+      pool(ev.sources, PARALLEL, async (s) => {
+        if (!ipaddr.isValid(s.ip)) return;
+        const { result } = await evaluateSpf(ev.domain, s.ip, resolver);
+        evaluations++;
+        opts.progress?.(() => `the declared SPF of ${ev.domain} for its source IPs: ${evaluations}`);
+        perIp.get(s.ip)!.declaredSpf = result;
+        if (result === "permerror" || result === "temperror") errors.set(result, (errors.get(result) ?? 0) + 1);
+      }),
+    );
+    for (const [result, count] of errors) {
+      findings.push(finding("advice.declared-spf-error", "warning", ev.domain, `the declared SPF of ${ev.domain} ("${declaration.spf}") evaluates to ${result} for ${count.toLocaleString("en-US")} source IPs: ${result === "permerror" ? "receivers would fail SPF for every sender (a missing include target, or over 10 DNS lookups): run `maildomain check " + ev.domain + "` on the live record to see why" : "a DNS lookup it needs did not answer; those IPs are judged by the receivers' results only"}.`, result === "permerror" ? "RFC 7208 §2.6.7" : "RFC 7208 §2.6.6"));
+    }
+  }
+  return { facts, findings, stats: { rdnsAsked: rdns.size, rdnsSkipped: skipped, spfEvaluations: evaluations } };
+}
+
+/**
+ * Run `work` with V8's stack-trace capture off. mailauth's SPF evaluation matches every `ip4:` range through
+ * ipaddr.js's parseCIDR, which tries IPv6 first and throws and catches an exception per IPv4 range; with tens of
+ * thousands of evaluations (a store of 10,000 reports), capturing stack traces nobody reads is a quarter of the
+ * evaluation's time (measured with npm run bench:reports). Errors that reach us keep their messages.
+ */
+async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await work();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** PTR names of the IP, and those that resolve back to it among the ones that name a service; undefined: DNS failed. */
+async function reverseDns(ip: string, dns: DnsClient): Promise<{ rdns: string[]; confirmed: string[] } | undefined> {
+  if (!ipaddr.isValid(ip)) return { rdns: [], confirmed: [] };
+  const l = await dns.lookup(reverseName(ip), "PTR");
+  if (l.status === "failed") return l.failure.kind === "servfail" || l.failure.kind === "refused" ? { rdns: [], confirmed: [] } : undefined;
+  if (l.status !== "ok") return { rdns: [], confirmed: [] };
+  const names = [...new Set(l.records.map((n) => n.replace(/\.$/, "").toLowerCase()))].slice(0, 5);
+  const family = ipaddr.process(ip).kind() === "ipv4" ? "A" : "AAAA";
+  const want = ipaddr.process(ip).toNormalizedString();
+  const confirmed: string[] = [];
+  for (const name of names) {
+    if (!serviceByRdns(name)) continue;
+    const f = await dns.lookup(name, family);
+    if (f.status === "ok" && f.records.some((a) => ipaddr.isValid(a) && ipaddr.process(a).toNormalizedString() === want)) confirmed.push(name);
+  }
+  return { rdns: names, confirmed };
+}
+
+/**
+ * A mailauth resolver that answers the plan's record sets from the plan (TXT as one string each, MX as node:dns
+ * returns them) and every other question from DNS: the SPF a receiver would evaluate once the plan is applied.
+ */
+export function declaredResolver(declaration: Declaration, live: MailauthResolver): MailauthResolver {
+  const declared = new Map<string, unknown>();
+  for (const s of declaration.records) {
+    const key = `${s.type} ${s.name}`;
+    if (s.type === "TXT") declared.set(key, s.values.map((v) => [v]));
+    else if (s.type === "MX") {
+      declared.set(
+        key,
+        s.values.map((v) => {
+          const [priority, host = ""] = v.trim().split(/\s+/);
+          return { priority: Number(priority), exchange: host.replace(/\.$/, "") };
+        }),
+      );
+    } else if (s.type === "A" || s.type === "AAAA") declared.set(key, [...s.values]);
+  }
+  // A name without data (the AAAA of an IPv4-only MX host, asked on every evaluation of an `mx` term) is thrown as
+  // the same error each time: mailauth only reads its code for NXDOMAIN and NODATA.
+  const absent = new Map<string, unknown>();
+  return async (name: string, rrtype: string) => {
+    const key = `${String(rrtype).toUpperCase()} ${name.toLowerCase().replace(/\.$/, "")}`;
+    const hit = declared.get(key);
+    if (hit === undefined) {
+      const known = absent.get(key);
+      if (known) throw known;
+      try {
+        return await live(name, rrtype);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOTFOUND" || code === "ENODATA") absent.set(key, e);
+        throw e;
+      }
+    }
+    // A fresh copy: mailauth sorts and mutates what it gets.
+    return (hit as unknown[]).map((r) => (Array.isArray(r) ? [...r] : typeof r === "object" && r !== null ? { ...r } : r));
+  };
+}
