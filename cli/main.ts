@@ -57,6 +57,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--smtp", "probe every MX host's STARTTLS, also for domains without MTA-STS (default: only with MTA-STS)")
     .option("--no-smtp", "do not connect to the MX hosts (where outbound port 25 is blocked); said in the output")
     .option("--parked", "assert that the domains are parked (null MX, SPF -all, DMARC p=reject): each missing part is an error", false)
+    .option("--db <file|url>", "the report store of maildomain reports: note each domain's advisor verdict (can DMARC or MTA-STS go one step further?)")
     .action((domains: string[], opts) => {
       result = import("./check/command").then((m) => m.runCheck({ ...opts, domains }, io));
     });

@@ -43,6 +43,8 @@ export interface CheckOptions {
   smtp?: boolean;
   /** Assert that every domain checked is parked (M3AAWG): each missing part of the pattern is an error. */
   parked?: boolean;
+  /** The report store `maildomain reports` fills (--db): each domain's advisor verdict is noted. */
+  db?: string;
 }
 
 export interface CheckDeps {
@@ -85,6 +87,15 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
     }, (done) => progress.update(done, dns.stats.queries));
     progress.done();
     results.push(...checked);
+    if (opts.db !== undefined) {
+      // Loaded only with --db: the store's drivers and the advisor are not the check's.
+      const { reportsNotes } = await import("./reports-note");
+      const notes = await reportsNotes(opts.db, input.domains, dns, opts.expect);
+      for (const r of checked) {
+        const note = notes.get(r.domain);
+        if (note) r.reports = note;
+      }
+    }
 
     const doc: CheckDocument = {
       results,
@@ -180,6 +191,11 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
     }
   }
   checkSelectorDomains(selectors, domains, problems);
+  if (opts.db !== undefined) {
+    const { checkStoreExists } = await import("./reports-note");
+    const missing = checkStoreExists(opts.db);
+    if (missing) problems.push(missing);
+  }
   if (domains.length === 0 && opts.message === undefined && opts.expect === undefined && problems.length === 0) {
     problems.push("give at least one domain to check (or --message FILE.eml, or --expect PLAN.json)");
   }

@@ -16,6 +16,7 @@ import { checkParked } from "./parked";
 import { checkReverseDns } from "./rdns";
 import { checkSpf } from "./spf";
 import { Verdict, verdictFor } from "./verdict";
+import type { ReportsNote } from "./reports-note";
 
 export interface DomainResult {
   domain: string;
@@ -24,6 +25,8 @@ export interface DomainResult {
   verdict?: Verdict;
   /** Whether MTA-STS can enforce: the policy, the MX hosts' STARTTLS, TLS-RPT. */
   mtaSts?: MtaStsVerdict;
+  /** With --db: the report advisor's verdicts for the domain's stored reports. */
+  reports?: ReportsNote;
 }
 
 export interface DomainCheckOptions {

@@ -84,6 +84,8 @@ export function renderHuman(doc: CheckDocument, io: Pick<Io, "stdoutIsTTY" | "co
       }
     }
     if (r.mtaSts) out.push(`  ${wrap(r.mtaSts.summary, width, "    ", 2)}`);
+    if (r.reports?.verdict) out.push(`  ${wrap(`Reports: ${r.reports.verdict.summary}`, width, "    ", 2)}`);
+    if (r.reports?.mtaSts) out.push(`  ${wrap(`Reports: ${r.reports.mtaSts.summary}`, width, "    ", 2)}`);
     out.push("");
   }
   const d = doc.dns;
