@@ -11,6 +11,7 @@
  * (flat when streamed).
  *
  * Targets (issue 11): ≥ 1,000 reports/s, ≥ 0.5× the baseline, peak memory flat in the number of reports.
+ * Then the advisor's analysis of the first store with a declared plan (issue 12, bench-reports-advice.ts): ≤ 2 s.
  * Environment: BENCH_REPORTS (default 10000), BENCH_RUNS (default 3).
  */
 import { execFileSync } from "node:child_process";
@@ -20,6 +21,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { composeMessage, renderAggregateXml, zipArchive } from "../test/support/reports";
 import { prng, realisticReport } from "../test/support/report-corpus";
+import { benchAdvice, runAdviceChild } from "./bench-reports-advice";
 
 const N = Number(process.env.BENCH_REPORTS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -199,6 +201,8 @@ async function main(): Promise<void> {
     console.log(`per CPU-second (what the cores give when nothing else runs): ingest ${fmt(ingest.cpuRate)} reports/s, baseline ${fmt(baseline.cpuRate)} reports/s, ratio ${(ingest.cpuRate / baseline.cpuRate).toFixed(2)}×`);
     console.log(`load average at the end: ${os.loadavg()[0].toFixed(2)}`);
     console.log(`peak RSS: ${fmt(smallIngest.rss)} MB for ${fmt(SMALL)} reports, ${fmt(ingest.rss)} MB for ${fmt(N)}: ${flat.toFixed(2)}× for ${fmt(N / SMALL)}× the reports ${flat < 1.5 ? "(flat: streamed, not held)" : "(NOT flat)"}`);
+    // The advisor on the first store (issue 12): scripts/bench-reports-advice.ts.
+    await benchAdvice(root, path.join(root, "store-1.sqlite"), RUNS, (args) => runAdviceChild(path.join(__dirname, "bench-reports-advice.ts"), args));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
