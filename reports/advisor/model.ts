@@ -85,7 +85,8 @@ export interface IpFacts {
   rdns?: string[];
   /**
    * The PTR names that resolve back to the IP (forward-confirmed): only these recognize a service, since anyone
-   * can write any PTR name for their own addresses. Names that match no service are not confirmed (no query).
+   * can write any PTR name for their own addresses. Only names that match a service or lie in a reported
+   * domain's organization are confirmed (the others are not asked about).
    */
   confirmed?: string[];
   /** The declared SPF evaluated for the IP (mailauth through the plan and DNS): pass, fail, softfail, … */

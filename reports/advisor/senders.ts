@@ -4,7 +4,8 @@
  * Each source IP is classified once, in this order (the first that applies):
  * 1. a **service** of the provider table, by its forward-confirmed reverse DNS, or by the MAIL FROM domain whose
  *    SPF passed for it (the service's own SPF authorizes the IP);
- * 2. the domain's **own** servers: the declared SPF authorizes the IP;
+ * 2. the domain's **own** servers: the declared SPF authorizes the IP, or its forward-confirmed reverse DNS
+ *    name is in the domain's own organizational domain;
  * 3. a **forwarder**: SPF fails while the domain's DKIM signature still passes aligned, or the receiver said it
  *    was forwarded (RFC 7489 §6.7 override reasons `forwarded`, `mailing_list`, `trusted_forwarder`);
  * 4. a service recognized only by the `d=` of its signatures;
@@ -55,6 +56,8 @@ export function classifySource(domain: string, s: SourceEvidence, facts: IpFacts
     s.spf.filter((r) => r.result === "pass" && !sameOrganization(r.domain, domain)).map((r) => serviceByEnvelope(r.domain)).find((x) => x !== undefined);
   if (service) return { source: s, kind: "service", service, key: `service:${service.id}`, label: service.name, facts };
   if (facts.declaredSpf === "pass") return own();
+  // A server whose forward-confirmed name is in the domain's own organization is the domain's, whatever SPF says.
+  if ((facts.confirmed ?? []).some((n) => sameOrganization(n, domain))) return own();
   const forwarded = s.forwarded > 0 && s.forwarded * 2 >= s.messages;
   if ((s.dkimPass > 0 && s.spfPass * 2 < s.messages) || forwarded) return grouped("forwarder", `forwarded by ${org}`, `forwarded by ${s.ip}`);
   const signer = s.dkim.map((r) => serviceByDkimDomain(r.domain)).find((x) => x !== undefined);

@@ -58,6 +58,15 @@ describe("senders", () => {
     expect(b.senders.find((s) => s.ips.includes("198.51.100.9"))).toMatchObject({ kind: "service", service: "sendgrid", legitimate: true });
   });
 
+  test("a server whose forward-confirmed name is in the domain's organization is the domain's own, not a forwarder", () => {
+    const app = source("192.0.2.40", 200, { dkimPass: 200, dmarcPass: 200, dkim: [{ domain: "example.com", selector: "app", result: "pass", messages: 200 }], spf: [{ domain: "example.com", result: "fail", messages: 200 }] });
+    const ev = evidence([own("192.0.2.1", 5000), app]);
+    const claimed = adviseDomain(ev, new Map([["192.0.2.40", { rdns: ["app1.example.com"], confirmed: [] }]]), undefined, OPTS);
+    expect(claimed.senders.find((s) => s.ips.includes("192.0.2.40"))).toMatchObject({ kind: "forwarder" });
+    const confirmed = adviseDomain(ev, new Map([["192.0.2.40", { rdns: ["app1.example.com"], confirmed: ["app1.example.com"] }]]), undefined, OPTS);
+    expect(confirmed.senders.find((s) => s.ips.includes("192.0.2.40"))).toMatchObject({ kind: "own", id: "own:example.com" });
+  });
+
   test("a receiver's 'forwarded' override reason makes a forwarder even when DKIM broke; its fix says DNS cannot help", () => {
     const ev = evidence([own("192.0.2.1", 5000), source("198.51.100.20", 100, { forwarded: 100, spf: [{ domain: "list.example.org", result: "softfail", messages: 100 }] })]);
     const a = adviseDomain(ev, new Map(), undefined, OPTS);

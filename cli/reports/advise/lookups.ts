@@ -3,8 +3,8 @@
  * bounded concurrency, bounded time, `--server`):
  *
  * - reverse DNS: the PTR names of at most `rdnsLimit` source IPs, the largest senders first; names that match a
- *   sending service are forward-confirmed (their A/AAAA must hold the IP), since anyone can write any PTR name
- *   for their own addresses;
+ *   sending service or lie in a reported domain's organization are forward-confirmed (their A/AAAA must hold the
+ *   IP), since anyone can write any PTR name for their own addresses;
  * - the declared SPF evaluated for every source IP of a declared domain, by the project's one SPF evaluation
  *   (mailauth, `evaluateSpf` of cli/check/spf.ts) through a resolver that answers what the plan declares from
  *   the plan (the SPF record itself, the domain's MX for an `mx` term, includes the plan publishes) and
@@ -12,6 +12,7 @@
  */
 import * as ipaddr from "ipaddr.js";
 import type { Declaration, DomainEvidence, IpFacts } from "../../../reports/advisor";
+import { organizationalDomain } from "../../../components/records/orgdomain";
 import { serviceByRdns } from "../../../reports/advisor/services";
 import { finding, type ReportFinding } from "../../../reports/findings";
 import type { DnsClient, MailauthResolver } from "../../check/dns/resolver";
@@ -48,8 +49,9 @@ export async function lookupFacts(evidence: readonly DomainEvidence[], declarati
     skipped = ranked.length - asked.length;
     let failed = 0;
     let done = 0;
+    const orgs = new Set(evidence.map((ev) => organizationalDomain(ev.domain)));
     await pool(asked, PARALLEL, async (ip) => {
-      const r = await reverseDns(ip, dns);
+      const r = await reverseDns(ip, dns, orgs);
       if (r === undefined) failed++;
       else rdns.set(ip, r);
       opts.progress?.(() => `reverse DNS of the source IPs: ${++done}/${asked.length}`);
@@ -108,18 +110,23 @@ async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** PTR names of the IP, and those that resolve back to it among the ones that name a service; undefined: DNS failed. */
-async function reverseDns(ip: string, dns: DnsClient): Promise<{ rdns: string[]; confirmed: string[] } | undefined> {
+/**
+ * PTR names of the IP, and those that resolve back to it among the ones that name a service or lie in one of the
+ * reported domains' organizations (`orgs`); undefined: DNS failed.
+ */
+async function reverseDns(ip: string, dns: DnsClient, orgs: ReadonlySet<string>): Promise<{ rdns: string[]; confirmed: string[] } | undefined> {
   if (!ipaddr.isValid(ip)) return { rdns: [], confirmed: [] };
   const l = await dns.lookup(reverseName(ip), "PTR");
-  if (l.status === "failed") return l.failure.kind === "servfail" || l.failure.kind === "refused" ? { rdns: [], confirmed: [] } : undefined;
+  // SERVFAIL is what a broken or lame reverse zone gives every resolver: no usable name. A timeout or a refusal
+  // (a server that does not answer for that zone) says nothing about the IP: not looked up.
+  if (l.status === "failed") return l.failure.kind === "servfail" ? { rdns: [], confirmed: [] } : undefined;
   if (l.status !== "ok") return { rdns: [], confirmed: [] };
   const names = [...new Set(l.records.map((n) => n.replace(/\.$/, "").toLowerCase()))].slice(0, 5);
   const family = ipaddr.process(ip).kind() === "ipv4" ? "A" : "AAAA";
   const want = ipaddr.process(ip).toNormalizedString();
   const confirmed: string[] = [];
   for (const name of names) {
-    if (!serviceByRdns(name)) continue;
+    if (!serviceByRdns(name) && !orgs.has(organizationalDomain(name))) continue;
     const f = await dns.lookup(name, family);
     if (f.status === "ok" && f.records.some((a) => ipaddr.isValid(a) && ipaddr.process(a).toNormalizedString() === want)) confirmed.push(name);
   }
