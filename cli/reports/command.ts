@@ -121,10 +121,10 @@ export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps
       ...buildSummary(groups),
     };
     const advising = new ProgressLine(io, now);
-    const doc = await addAdvice(summary, groups, store.query, input.filter, advisor, undefined, (text) => advising.update(text)).finally(() => advising.done());
-    if (advisor.html) writeHtml(advisor.html, doc, store.location, now());
+    const doc = advisor ? await addAdvice(summary, groups, store.query, input.filter, advisor, undefined, (text) => advising.update(text)).finally(() => advising.done()) : summary;
+    if (advisor?.html) writeHtml(advisor.html, doc as AdvisedDocument, store.location, now());
     if (opts.json) io.stdout(JSON.stringify(doc, null, 2) + "\n");
-    else io.stdout(renderAdvice(doc) + renderHuman(doc, { store: store.location, read: opts.sources.length > 0 || imap !== undefined, filter: input.filter, columns: io.stdoutIsTTY ? io.columns : undefined }));
+    else io.stdout((advisor ? renderAdvice(doc as AdvisedDocument) : "") + renderHuman(doc, { store: store.location, read: opts.sources.length > 0 || imap !== undefined, filter: input.filter, columns: io.stdoutIsTTY ? io.columns : undefined }));
     return hasError(doc.findings) ? EXIT.failed : EXIT.ok;
   } finally {
     await imap?.close();

@@ -231,6 +231,17 @@ test.each([
   expect(fs.existsSync(db)).toBe(false);
 });
 
+test("--no-advice prints part 1's document alone (an hourly ingestion run asks no DNS); with an advisor option it is a usage error", async () => {
+  const r = await cli(["reports", "--db", path.join(tmp, "s.sqlite"), "--json", "--no-advice"]);
+  expect(r.code).toBe(0);
+  const plain = JSON.parse(r.io.stdoutText);
+  expect(Object.keys(plain).sort()).toEqual(["domains", "failures", "findings", "reports", "stored", "tls"]);
+  expect(plain.domains[0].senders).toBeUndefined();
+  const bad = await cli(["reports", "--db", path.join(tmp, "s.sqlite"), "--no-advice", "--expect", planFile, "--min-days", "3"]);
+  expect(bad.code).toBe(2);
+  expect(bad.io.stderrText).toMatch(/--no-advice prints part 1's summary only, so --expect, --min-days would do nothing/);
+});
+
 test("a plan that is not a plan is a usage error before anything is read", async () => {
   const bad = path.join(tmp, "not-a-plan.json");
   fs.writeFileSync(bad, JSON.stringify({ resources: [] }));

@@ -29,6 +29,8 @@ export interface AdviceOptions {
   threshold?: number | string;
   minDays?: number | string;
   html?: string;
+  /** false: --no-advice (part 1's summary only, e.g. for an hourly ingestion run). */
+  advice?: boolean;
 }
 
 export interface Advisor {
@@ -49,8 +51,16 @@ function numberOption(value: number | string | undefined, flag: string, fallback
   return n;
 }
 
-/** Check the options and read the declaration; every problem is a UsageError (exit 2) before anything is read. */
-export async function prepareAdvisor(opts: AdviceOptions): Promise<Advisor> {
+/**
+ * Check the options and read the declaration; every problem is a UsageError (exit 2) before anything is read.
+ * Undefined with --no-advice.
+ */
+export async function prepareAdvisor(opts: AdviceOptions): Promise<Advisor | undefined> {
+  if (opts.advice === false) {
+    const given = (["expect", "cwd", "stack", "threshold", "minDays", "html", "server", "rdnsLimit"] as const).filter((k) => opts[k] !== undefined);
+    if (given.length || opts.rdns === false) throw new UsageError(`--no-advice prints part 1's summary only, so ${given.length ? given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ") : "--no-rdns"} would do nothing: leave out one or the other.`);
+    return undefined;
+  }
   const threshold = numberOption(opts.threshold, "--threshold", DEFAULT_THRESHOLD, (n) => n > 0 && n <= 100, "must be a percentage above 0 and at most 100 (98 is the default)");
   const minDays = numberOption(opts.minDays, "--min-days", DEFAULT_MIN_DAYS, (n) => Number.isInteger(n) && n >= 1 && n <= 366, "must be a whole number of days from 1 to 366 (14 is the default)");
   const rdnsLimit = numberOption(opts.rdnsLimit, "--rdns-limit", DEFAULT_RDNS_LIMIT, (n) => Number.isInteger(n) && n >= 0, "must be a whole number of source IPs (0 looks none up)");
