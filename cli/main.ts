@@ -101,6 +101,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option("--html <file>", "also write the advice as one self-contained HTML file (verdicts, daily chart, senders, TLS failures)")
     .option("--server <host[:port]>", "DNS server for reverse DNS and the declared SPF's lookups (default: the system resolver)")
     .option("--rdns-limit <n>", "look up reverse DNS for at most this many source IPs, the largest first (default 10000)")
+    .option("--spf-limit <n>", "evaluate the declared SPF for at most this many sources per domain, the largest first (default 2000)")
     .option("--no-rdns", "do not look up reverse DNS (senders are recognized by their DKIM and SPF domains only)")
     .option("--no-advice", "print part 1's summary only, without senders and verdicts (an hourly ingestion run)")
     .action((sources: string[], opts) => {

@@ -11,7 +11,7 @@ import type { ReportFilter } from "../../reports/filter";
 import { buildSummary, type ReportsDocument } from "../../reports/summary";
 import { UsageError } from "../io";
 import { readDeclaredPlan } from "../reports/advise/declared";
-import { addAdvice, DEFAULT_RDNS_LIMIT } from "../reports/advise/run";
+import { addAdvice, DEFAULT_RDNS_LIMIT, DEFAULT_SPF_LIMIT } from "../reports/advise/run";
 import { isPostgresUrl, openStore } from "../reports/store/store";
 import type { DnsClient } from "./dns/resolver";
 
@@ -45,7 +45,7 @@ export async function reportsNotes(db: string, domains: readonly string[], dns: 
     // Only the checked domains themselves: the filter also matches their subdomains, which have reports of their own.
     summary.domains = summary.domains.filter((d) => domains.includes(d.domain));
     summary.tls = summary.tls.filter((t) => domains.includes(t.domain));
-    const doc = await addAdvice(summary, groups, store.query, filter, { options: { threshold: DEFAULT_THRESHOLD, minDays: DEFAULT_MIN_DAYS }, plan, rdns: true, rdnsLimit: DEFAULT_RDNS_LIMIT }, dns);
+    const doc = await addAdvice(summary, groups, store.query, filter, { options: { threshold: DEFAULT_THRESHOLD, minDays: DEFAULT_MIN_DAYS }, plan, rdns: true, rdnsLimit: DEFAULT_RDNS_LIMIT, spfLimit: DEFAULT_SPF_LIMIT }, dns);
     const notes = new Map<string, ReportsNote>();
     for (const d of doc.domains) notes.set(d.domain, { store: store.location, verdict: d.verdict });
     for (const t of doc.tls) {

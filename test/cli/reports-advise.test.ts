@@ -242,6 +242,31 @@ test("--no-advice prints part 1's document alone (an hourly ingestion run asks n
   expect(bad.io.stderrText).toMatch(/--no-advice prints part 1's summary only, so --expect, --min-days would do nothing/);
 });
 
+test("the declared SPF: evaluated once per IP and record when the domain cannot matter, and for the --spf-limit largest sources", async () => {
+  const { lookupFacts } = await import("../../cli/reports/advise/lookups");
+  const { DnsClient } = await import("../../cli/check/dns/resolver");
+  const { readDeclarations } = await import("../../reports/advisor");
+  const sets = ["a.example", "b.example", "c.example"].flatMap((d) => [
+    { name: d, type: "TXT", values: [d === "c.example" ? "v=spf1 mx ip4:203.0.113.0/24 -all" : "v=spf1 ip4:203.0.113.0/24 -all"] },
+    // c's mx term: its MX (from the plan) is a host Knot serves the address of
+    { name: d, type: "MX", values: ["10 mx1.ready.example."] },
+  ]);
+  const declarations = readDeclarations(sets);
+  const ev = (domain: string) => ({ domain, reports: 1, reporters: 1, begin: 0, end: 0, days: [], subdomains: [], sources: ["203.0.113.1", "203.0.113.2", "198.51.100.1"].map((ip, i) => ({ ip, messages: 10 - i, dkimPass: 0, spfPass: 0, dmarcPass: 0, forwarded: 0, subdomain: 0, dkim: [], spf: [] })) });
+  const client = new DnsClient({ server: dns.address, timeout: 1000, retries: 0, concurrency: 8 });
+  try {
+    const r = await lookupFacts([ev("a.example"), ev("b.example"), ev("c.example")], declarations, client, { rdns: false, rdnsLimit: 0, spfLimit: 10 });
+    // a and b share a record that asks nothing of the domain: b reuses a's three results; c's mx term asks its own MX
+    expect(r.stats).toMatchObject({ spfEvaluations: 6, spfReused: 3 });
+    for (const d of ["a.example", "b.example", "c.example"]) expect([...r.facts.get(d)!.values()].map((f) => f.declaredSpf)).toEqual(["pass", "pass", "fail"]);
+    const limited = await lookupFacts([ev("a.example")], declarations, client, { rdns: false, rdnsLimit: 0, spfLimit: 2 });
+    expect(limited.facts.get("a.example")!.get("198.51.100.1")!.declaredSpf).toBeUndefined();
+    expect(limited.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^the declared SPF of a\.example was evaluated for its 2 largest of 3 sources \(70\.3 % of its messages, --spf-limit\)/)]);
+  } finally {
+    client.close();
+  }
+});
+
 test("a plan that is not a plan is a usage error before anything is read", async () => {
   const bad = path.join(tmp, "not-a-plan.json");
   fs.writeFileSync(bad, JSON.stringify({ resources: [] }));

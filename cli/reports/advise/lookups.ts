@@ -5,7 +5,8 @@
  * - reverse DNS: the PTR names of at most `rdnsLimit` source IPs, the largest senders first; names that match a
  *   sending service or lie in a reported domain's organization are forward-confirmed (their A/AAAA must hold the
  *   IP), since anyone can write any PTR name for their own addresses;
- * - the declared SPF evaluated for every source IP of a declared domain, by the project's one SPF evaluation
+ * - the declared SPF evaluated for the `spfLimit` largest sources of each declared domain (all, normally), by the
+ *   project's one SPF evaluation
  *   (mailauth, `evaluateSpf` of cli/check/spf.ts) through a resolver that answers what the plan declares from
  *   the plan (the SPF record itself, the domain's MX for an `mx` term, includes the plan publishes) and
  *   everything else from DNS.
@@ -23,6 +24,8 @@ import { pool } from "../../pool";
 export interface LookupOptions {
   rdns: boolean;
   rdnsLimit: number;
+  /** Evaluate the declared SPF for at most this many sources per domain, the largest first. */
+  spfLimit: number;
   /** Told how far the lookups are (a progress line on a terminal). */
   progress?: (text: () => string) => void;
 }
@@ -31,7 +34,7 @@ export interface LookupResult {
   /** Per domain, per IP. */
   facts: Map<string, Map<string, IpFacts>>;
   findings: ReportFinding[];
-  stats: { rdnsAsked: number; rdnsSkipped: number; spfEvaluations: number };
+  stats: { rdnsAsked: number; rdnsSkipped: number; spfEvaluations: number; spfReused: number };
 }
 
 /** At most this many evaluations (or PTR questions) are started at once; the DnsClient bounds the wire. */
@@ -66,6 +69,10 @@ export async function lookupFacts(evidence: readonly DomainEvidence[], declarati
 
   const facts = new Map<string, Map<string, IpFacts>>();
   let evaluations = 0;
+  let reused = 0;
+  // Across domains: the same declared record evaluated for the same IP, when the evaluation never looked at the
+  // domain itself (see domainIndependent), has the same result.
+  const memo = new Map<string, string>();
   for (const ev of evidence) {
     const perIp = new Map<string, IpFacts>();
     for (const s of ev.sources) {
@@ -75,23 +82,59 @@ export async function lookupFacts(evidence: readonly DomainEvidence[], declarati
     facts.set(ev.domain, perIp);
     const declaration = declarations.get(ev.domain);
     if (!declaration?.spf) continue;
+    const spf = declaration.spf;
     const resolver = declaredResolver(declaration, dns.resolverFunction());
     const errors = new Map<string, number>();
+    const bySize = [...ev.sources].sort((a, b) => b.messages - a.messages || a.ip.localeCompare(b.ip));
+    const evaluated = bySize.slice(0, opts.spfLimit);
     await withoutStackTraces(() =>
-      pool(ev.sources, PARALLEL, async (s) => {
+      pool(evaluated, PARALLEL, async (s) => {
         if (!ipaddr.isValid(s.ip)) return;
-        const { result } = await evaluateSpf(ev.domain, s.ip, resolver);
-        evaluations++;
-        opts.progress?.(() => `the declared SPF of ${ev.domain} for its source IPs: ${evaluations}`);
+        const key = `${spf}\u0000${s.ip}`;
+        let result = memo.get(key);
+        if (result !== undefined) reused++;
+        else {
+          const asked: { name: string; type: string; answer?: unknown }[] = [];
+          const recording: MailauthResolver = async (name, type) => {
+            const q: { name: string; type: string; answer?: unknown } = { name, type };
+            asked.push(q);
+            q.answer = await resolver(name, type);
+            return q.answer;
+          };
+          result = (await evaluateSpf(ev.domain, s.ip, recording)).result;
+          evaluations++;
+          if (domainIndependent(ev.domain, asked)) memo.set(key, result);
+        }
+        opts.progress?.(() => `the declared SPF of ${ev.domain} for its source IPs: ${evaluations + reused}`);
         perIp.get(s.ip)!.declaredSpf = result;
         if (result === "permerror" || result === "temperror") errors.set(result, (errors.get(result) ?? 0) + 1);
       }),
     );
+    if (bySize.length > evaluated.length) {
+      const total = bySize.reduce((n, x) => n + x.messages, 0);
+      const covered = evaluated.reduce((n, x) => n + x.messages, 0);
+      findings.push(finding("advice.spf-limit", "info", ev.domain, `the declared SPF of ${ev.domain} was evaluated for its ${opts.spfLimit.toLocaleString("en-US")} largest of ${bySize.length.toLocaleString("en-US")} sources (${(Math.floor((1000 * covered) / total) / 10).toFixed(1)} % of its messages, --spf-limit); the others are judged by the receivers' results.`));
+    }
     for (const [result, count] of errors) {
       findings.push(finding("advice.declared-spf-error", "warning", ev.domain, `the declared SPF of ${ev.domain} ("${declaration.spf}") evaluates to ${result} for ${count.toLocaleString("en-US")} source IPs: ${result === "permerror" ? "receivers would fail SPF for every sender (a missing include target, or over 10 DNS lookups): run `maildomain check " + ev.domain + "` on the live record to see why" : "a DNS lookup it needs did not answer; those IPs are judged by the receivers' results only"}.`, result === "permerror" ? "RFC 7208 §2.6.7" : "RFC 7208 §2.6.6"));
     }
   }
-  return { facts, findings, stats: { rdnsAsked: rdns.size, rdnsSkipped: skipped, spfEvaluations: evaluations } };
+  return { facts, findings, stats: { rdnsAsked: rdns.size, rdnsSkipped: skipped, spfEvaluations: evaluations, spfReused: reused } };
+}
+
+/**
+ * True when an evaluation's result cannot depend on which domain it was for: after the first question (the
+ * domain's own TXT, the declared record), nothing asked was the domain or a name below it (no `a`, `mx`, `ptr`
+ * of the domain itself), and no TXT answer holds a macro (`%{d}`, `%{o}`, `%{s}`, `%{h}` expand to the domain or
+ * the sender). The same record text and IP then give the same result for every domain (RFC 7208 §4.6, §7).
+ */
+function domainIndependent(domain: string, asked: readonly { name: string; type: string; answer?: unknown }[]): boolean {
+  const d = domain.toLowerCase();
+  return asked.every((q, i) => {
+    const n = q.name.toLowerCase().replace(/\.$/, "");
+    if (i > 0 && (n === d || n.endsWith(`.${d}`))) return false;
+    return !(q.type.toUpperCase() === "TXT" && JSON.stringify(q.answer ?? null).includes("%"));
+  });
 }
 
 /**

@@ -26,6 +26,7 @@ export interface AdviceOptions {
   /** false: --no-rdns. */
   rdns?: boolean;
   rdnsLimit?: number | string;
+  spfLimit?: number | string;
   threshold?: number | string;
   minDays?: number | string;
   html?: string;
@@ -39,10 +40,12 @@ export interface Advisor {
   server?: string;
   rdns: boolean;
   rdnsLimit: number;
+  spfLimit: number;
   html?: string;
 }
 
 export const DEFAULT_RDNS_LIMIT = 10_000;
+export const DEFAULT_SPF_LIMIT = 2_000;
 
 function numberOption(value: number | string | undefined, flag: string, fallback: number, ok: (n: number) => boolean, rule: string): number {
   if (value === undefined) return fallback;
@@ -57,13 +60,14 @@ function numberOption(value: number | string | undefined, flag: string, fallback
  */
 export async function prepareAdvisor(opts: AdviceOptions): Promise<Advisor | undefined> {
   if (opts.advice === false) {
-    const given = (["expect", "cwd", "stack", "threshold", "minDays", "html", "server", "rdnsLimit"] as const).filter((k) => opts[k] !== undefined);
+    const given = (["expect", "cwd", "stack", "threshold", "minDays", "html", "server", "rdnsLimit", "spfLimit"] as const).filter((k) => opts[k] !== undefined);
     if (given.length || opts.rdns === false) throw new UsageError(`--no-advice prints part 1's summary only, so ${given.length ? given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ") : "--no-rdns"} would do nothing: leave out one or the other.`);
     return undefined;
   }
   const threshold = numberOption(opts.threshold, "--threshold", DEFAULT_THRESHOLD, (n) => n > 0 && n <= 100, "must be a percentage above 0 and at most 100 (98 is the default)");
   const minDays = numberOption(opts.minDays, "--min-days", DEFAULT_MIN_DAYS, (n) => Number.isInteger(n) && n >= 1 && n <= 366, "must be a whole number of days from 1 to 366 (14 is the default)");
   const rdnsLimit = numberOption(opts.rdnsLimit, "--rdns-limit", DEFAULT_RDNS_LIMIT, (n) => Number.isInteger(n) && n >= 0, "must be a whole number of source IPs (0 looks none up)");
+  const spfLimit = numberOption(opts.spfLimit, "--spf-limit", DEFAULT_SPF_LIMIT, (n) => Number.isInteger(n) && n >= 0, "must be a whole number of sources per domain (0 evaluates none)");
   if (opts.html !== undefined) {
     const dir = path.dirname(path.resolve(opts.html));
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--html ${opts.html}: the folder ${dir} does not exist; nothing was read.`);
@@ -71,7 +75,7 @@ export async function prepareAdvisor(opts: AdviceOptions): Promise<Advisor | und
   }
   const server = await serverOption(opts.server);
   const plan = await readDeclaredPlan(opts);
-  return { options: { threshold, minDays }, plan, server, rdns: opts.rdns !== false, rdnsLimit, html: opts.html };
+  return { options: { threshold, minDays }, plan, server, rdns: opts.rdns !== false, rdnsLimit, spfLimit, html: opts.html };
 }
 
 /** Part 1's document with the advice added; `groups` are the store's summary groups the document was built from. */
@@ -85,8 +89,8 @@ export async function addAdvice(doc: ReportsDocument, groups: SummaryGroups, que
   const findings = [...doc.findings];
   try {
     const lookups = dns
-      ? await lookupFacts([...evidence.values()], declarations, dns, { rdns: advisor.rdns, rdnsLimit: advisor.rdnsLimit, progress })
-      : { facts: new Map(), findings: [], stats: { rdnsAsked: 0, rdnsSkipped: 0, spfEvaluations: 0 } };
+      ? await lookupFacts([...evidence.values()], declarations, dns, { rdns: advisor.rdns, rdnsLimit: advisor.rdnsLimit, spfLimit: advisor.spfLimit, progress })
+      : { facts: new Map(), findings: [], stats: { rdnsAsked: 0, rdnsSkipped: 0, spfEvaluations: 0, spfReused: 0 } };
     findings.push(...lookups.findings);
     if (advisor.plan) {
       for (const d of doc.domains) {
