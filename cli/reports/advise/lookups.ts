@@ -43,83 +43,105 @@ const PARALLEL = 64;
 export async function lookupFacts(evidence: readonly DomainEvidence[], declarations: ReadonlyMap<string, Declaration>, dns: DnsClient, opts: LookupOptions): Promise<LookupResult> {
   const findings: ReportFinding[] = [];
   const rdns = new Map<string, { rdns: string[]; confirmed: string[] }>();
-  let skipped = 0;
-  if (opts.rdns) {
-    const volume = new Map<string, number>();
-    for (const ev of evidence) for (const s of ev.sources) volume.set(s.ip, (volume.get(s.ip) ?? 0) + s.messages);
-    const ranked = [...volume].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([ip]) => ip);
-    const asked = ranked.slice(0, opts.rdnsLimit);
-    skipped = ranked.length - asked.length;
-    let failed = 0;
-    let done = 0;
-    const orgs = new Set(evidence.map((ev) => organizationalDomain(ev.domain)));
-    await pool(asked, PARALLEL, async (ip) => {
-      const r = await reverseDns(ip, dns, orgs);
-      if (r === undefined) failed++;
-      else rdns.set(ip, r);
-      opts.progress?.(() => `reverse DNS of the source IPs: ${++done}/${asked.length}`);
-    });
-    if (skipped > 0) {
-      findings.push(finding("advice.rdns-limit", "info", "advisor", `reverse DNS was looked up for the ${opts.rdnsLimit.toLocaleString("en-US")} largest of ${ranked.length.toLocaleString("en-US")} source IPs (--rdns-limit); the other ${skipped.toLocaleString("en-US")} (the smallest) are grouped by address only.`));
-    }
-    if (failed > 0) {
-      findings.push(finding("advice.rdns-failed", "warning", "advisor", `reverse DNS of ${failed.toLocaleString("en-US")} of ${asked.length.toLocaleString("en-US")} source IPs could not be asked (${dns.serverLabel} did not answer): they are grouped by address only. Give a resolver that answers with --server, or --no-rdns to skip reverse DNS.`));
-    }
-  }
-
+  const declaredSpf = new Map<string, Map<string, string>>();
+  const stats = { rdnsAsked: 0, rdnsSkipped: 0, spfEvaluations: 0, spfReused: 0 };
+  // One after the other: both keep the one JavaScript thread busy (answers are parsed there too), so running them
+  // at once measured no faster (npm run bench:reports) and held more in memory.
+  if (opts.rdns) await reverseDnsOf(evidence, dns, opts, rdns, findings, stats);
+  await withoutStackTraces(() => declaredSpfOf(evidence, declarations, dns, opts, declaredSpf, findings, stats));
   const facts = new Map<string, Map<string, IpFacts>>();
-  let evaluations = 0;
-  let reused = 0;
+  for (const ev of evidence) {
+    const perIp = new Map<string, IpFacts>();
+    const spf = declaredSpf.get(ev.domain);
+    for (const s of ev.sources) {
+      const r = rdns.get(s.ip);
+      const f: IpFacts = r ? { rdns: r.rdns, confirmed: r.confirmed } : {};
+      const result = spf?.get(s.ip);
+      if (result !== undefined) f.declaredSpf = result;
+      perIp.set(s.ip, f);
+    }
+    facts.set(ev.domain, perIp);
+  }
+  return { facts, findings, stats };
+}
+
+async function reverseDnsOf(evidence: readonly DomainEvidence[], dns: DnsClient, opts: LookupOptions, rdns: Map<string, { rdns: string[]; confirmed: string[] }>, findings: ReportFinding[], stats: LookupResult["stats"]): Promise<void> {
+  const volume = new Map<string, number>();
+  for (const ev of evidence) for (const s of ev.sources) volume.set(s.ip, (volume.get(s.ip) ?? 0) + s.messages);
+  const ranked = [...volume].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([ip]) => ip);
+  const asked = ranked.slice(0, opts.rdnsLimit);
+  const skipped = ranked.length - asked.length;
+  let failed = 0;
+  let done = 0;
+  const orgs = new Set(evidence.map((ev) => organizationalDomain(ev.domain)));
+  await pool(asked, PARALLEL, async (ip) => {
+    const r = await reverseDns(ip, dns, orgs);
+    if (r === undefined) failed++;
+    else rdns.set(ip, r);
+    opts.progress?.(() => `reverse DNS of the source IPs: ${++done}/${asked.length}`);
+  });
+  stats.rdnsAsked = rdns.size;
+  stats.rdnsSkipped = skipped;
+  if (skipped > 0) {
+    findings.push(finding("advice.rdns-limit", "info", "advisor", `reverse DNS was looked up for the ${opts.rdnsLimit.toLocaleString("en-US")} largest of ${ranked.length.toLocaleString("en-US")} source IPs (--rdns-limit); the other ${skipped.toLocaleString("en-US")} (the smallest) are grouped by address only.`));
+  }
+  if (failed > 0) {
+    findings.push(finding("advice.rdns-failed", "warning", "advisor", `reverse DNS of ${failed.toLocaleString("en-US")} of ${asked.length.toLocaleString("en-US")} source IPs could not be asked (${dns.serverLabel} did not answer): they are grouped by address only. Give a resolver that answers with --server, or --no-rdns to skip reverse DNS.`));
+  }
+}
+
+async function declaredSpfOf(
+  evidence: readonly DomainEvidence[],
+  declarations: ReadonlyMap<string, Declaration>,
+  dns: DnsClient,
+  opts: LookupOptions,
+  out: Map<string, Map<string, string>>,
+  findings: ReportFinding[],
+  stats: LookupResult["stats"],
+): Promise<void> {
   // Across domains: the same declared record evaluated for the same IP, when the evaluation never looked at the
   // domain itself (see domainIndependent), has the same result.
   const memo = new Map<string, string>();
   for (const ev of evidence) {
-    const perIp = new Map<string, IpFacts>();
-    for (const s of ev.sources) {
-      const r = rdns.get(s.ip);
-      perIp.set(s.ip, r ? { rdns: r.rdns, confirmed: r.confirmed } : {});
-    }
-    facts.set(ev.domain, perIp);
     const declaration = declarations.get(ev.domain);
     if (!declaration?.spf) continue;
     const spf = declaration.spf;
+    const results = new Map<string, string>();
+    out.set(ev.domain, results);
     const resolver = declaredResolver(declaration, dns.resolverFunction());
     const errors = new Map<string, number>();
     const bySize = [...ev.sources].sort((a, b) => b.messages - a.messages || a.ip.localeCompare(b.ip));
     const evaluated = bySize.slice(0, opts.spfLimit);
-    await withoutStackTraces(() =>
-      pool(evaluated, PARALLEL, async (s) => {
-        if (!ipaddr.isValid(s.ip)) return;
-        const key = `${spf}\u0000${s.ip}`;
-        let result = memo.get(key);
-        if (result !== undefined) reused++;
-        else {
-          const asked: { name: string; type: string; answer?: unknown }[] = [];
-          const recording: MailauthResolver = async (name, type) => {
-            const q: { name: string; type: string; answer?: unknown } = { name, type };
-            asked.push(q);
-            q.answer = await resolver(name, type);
-            return q.answer;
-          };
-          result = (await evaluateSpf(ev.domain, s.ip, recording)).result;
-          evaluations++;
-          if (domainIndependent(ev.domain, asked)) memo.set(key, result);
-        }
-        opts.progress?.(() => `the declared SPF of ${ev.domain} for its source IPs: ${evaluations + reused}`);
-        perIp.get(s.ip)!.declaredSpf = result;
-        if (result === "permerror" || result === "temperror") errors.set(result, (errors.get(result) ?? 0) + 1);
-      }),
-    );
+    await pool(evaluated, PARALLEL, async (s) => {
+      if (!ipaddr.isValid(s.ip)) return;
+      const key = `${spf}\u0000${s.ip}`;
+      let result = memo.get(key);
+      if (result !== undefined) stats.spfReused++;
+      else {
+        const asked: { name: string; type: string; answer?: unknown }[] = [];
+        const recording: MailauthResolver = async (name, type) => {
+          const q: { name: string; type: string; answer?: unknown } = { name, type };
+          asked.push(q);
+          q.answer = await resolver(name, type);
+          return q.answer;
+        };
+        result = (await evaluateSpf(ev.domain, s.ip, recording)).result;
+        stats.spfEvaluations++;
+        if (domainIndependent(ev.domain, asked)) memo.set(key, result);
+      }
+      opts.progress?.(() => `the declared SPF of ${ev.domain} for its source IPs: ${stats.spfEvaluations + stats.spfReused}`);
+      results.set(s.ip, result);
+      if (result === "permerror" || result === "temperror") errors.set(result, (errors.get(result) ?? 0) + 1);
+    });
     if (bySize.length > evaluated.length) {
       const total = bySize.reduce((n, x) => n + x.messages, 0);
       const covered = evaluated.reduce((n, x) => n + x.messages, 0);
       findings.push(finding("advice.spf-limit", "info", ev.domain, `the declared SPF of ${ev.domain} was evaluated for its ${opts.spfLimit.toLocaleString("en-US")} largest of ${bySize.length.toLocaleString("en-US")} sources (${(Math.floor((1000 * covered) / total) / 10).toFixed(1)} % of its messages, --spf-limit); the others are judged by the receivers' results.`));
     }
     for (const [result, count] of errors) {
-      findings.push(finding("advice.declared-spf-error", "warning", ev.domain, `the declared SPF of ${ev.domain} ("${declaration.spf}") evaluates to ${result} for ${count.toLocaleString("en-US")} source IPs: ${result === "permerror" ? "receivers would fail SPF for every sender (a missing include target, or over 10 DNS lookups): run `maildomain check " + ev.domain + "` on the live record to see why" : "a DNS lookup it needs did not answer; those IPs are judged by the receivers' results only"}.`, result === "permerror" ? "RFC 7208 §2.6.7" : "RFC 7208 §2.6.6"));
+      findings.push(finding("advice.declared-spf-error", "warning", ev.domain, `the declared SPF of ${ev.domain} ("${spf}") evaluates to ${result} for ${count.toLocaleString("en-US")} source IPs: ${result === "permerror" ? "receivers would fail SPF for every sender (a missing include target, or over 10 DNS lookups): run `maildomain check " + ev.domain + "` on the live record to see why" : "a DNS lookup it needs did not answer; those IPs are judged by the receivers' results only"}.`, result === "permerror" ? "RFC 7208 §2.6.7" : "RFC 7208 §2.6.6"));
     }
   }
-  return { facts, findings, stats: { rdnsAsked: rdns.size, rdnsSkipped: skipped, spfEvaluations: evaluations, spfReused: reused } };
 }
 
 /**
