@@ -9,6 +9,7 @@ import { renderAggregateXml, renderArfMessage, renderTlsJson, sampleAggregate, s
 const ROOT = path.join(__dirname, "..", "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 const section = README.slice(README.indexOf("### `maildomain reports`"), README.indexOf("## Layout"));
+const ADVISOR_DOCS = fs.readFileSync(path.join(ROOT, "docs", "reports.md"), "utf8");
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
@@ -43,4 +44,22 @@ test("the README's JSON example has the shape of a real document", async () => {
   expect(keys(doc.tls[0])).toEqual(keys(real.tls[0]));
   expect(keys(doc.failures[0])).toEqual(keys(real.failures[0]));
   expect(keys(doc.findings[0])).toEqual(keys(real.findings[0]));
+});
+
+test("every advice finding code is in docs/reports.md's table, and every sending service in its services table", async () => {
+  const text = sourceFiles(path.join(ROOT, "cli", "reports", "advise")).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+  const codes = new Set([...text.matchAll(/"(advice\.[a-z0-9-]+)"/g)].map((m) => m[1]));
+  expect(codes.size).toBeGreaterThanOrEqual(4);
+  const findings = ADVISOR_DOCS.slice(ADVISOR_DOCS.indexOf("## Finding codes"), ADVISOR_DOCS.indexOf("## The sending services"));
+  for (const c of codes) expect(findings).toContain(`\`${c}\``);
+  const { SENDING_SERVICES } = await import("../../reports/advisor/services");
+  const table = ADVISOR_DOCS.slice(ADVISOR_DOCS.indexOf("## The sending services"), ADVISOR_DOCS.indexOf("## The HTML report"));
+  for (const service of SENDING_SERVICES) {
+    const row = table.split("\n").find((l) => l.startsWith(`| ${service.name} |`));
+    expect(row).toBeDefined();
+    for (const include of service.spfInclude) expect(row).toContain(`\`${include}\``);
+    expect(row).toContain(`\`${service.rdns[0]}\``);
+  }
+  expect(README).toContain("(docs/reports.md)");
+  expect(fs.existsSync(path.join(ROOT, "docs", "reports-html.png"))).toBe(true);
 });
