@@ -9,6 +9,7 @@ import * as YAML from "yaml";
 import { allPolicies } from "../policies/all";
 import { planMailDomain } from "../components/plan/plan";
 import { runProgram } from "./support/pulumi";
+import { section } from "./support/markdown";
 import { MAIL_DOMAIN_ARG_FIELDS } from "../components/args";
 import { MAX_EXTRA_TXT_OCTETS } from "../components/plan/args";
 import * as schema from "../components/records/args-schema";
@@ -56,8 +57,15 @@ test("the README's policy tables name every policy of the pack, with its default
 });
 
 test("the layout tour names folders that exist", () => {
-  const tour = README.slice(README.indexOf("## Layout"));
+  const tour = section(README, "## Layout");
   for (const m of tour.matchAll(/^(\S+\/)\s/gm)) expect(fs.existsSync(path.join(ROOT, m[1]))).toBe(true);
+});
+
+test("the layout tour names every file of docs/, and only files that exist", () => {
+  const tour = section(README, "## Layout");
+  const entry = tour.slice(tour.indexOf("\ndocs/ ") + 1).split(/\n(?=\S)/)[0];
+  const named = [...entry.matchAll(/\b([\w-]+\.(?:md|png))\b/g)].map((m) => m[1]).sort();
+  expect(named).toEqual(fs.readdirSync(path.join(ROOT, "docs")).sort());
 });
 
 describe("the README's argument caps and codes", () => {
