@@ -10,7 +10,7 @@
  * What the rule checks, before any record is built: unknown keys (with the nearest known key), the
  * type of every value (a string where a list or an object belongs is one error that says what to
  * write instead, never one error per character), `null`, sizes (strings and lists have caps well
- * below what a DNS answer can carry; see the README's "What the arguments hold"), and private key
+ * below what a DNS answer can carry; see "What the arguments hold" in docs/arguments.md), and private key
  * material in any string (every string argument ends up in, or names, a public DNS record). What
  * a value means (an address, a policy, a key) is the record modules' to check.
  *
