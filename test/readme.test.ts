@@ -50,10 +50,14 @@ test("the README's stack config example plans without errors", () => {
   }
 });
 
-test("the README's policy tables name every policy of the pack, with its default levels", () => {
+test("docs/policies.md's tables name every policy of the pack, and only those", () => {
+  const POLICIES = fs.readFileSync(path.join(ROOT, "docs", "policies.md"), "utf8");
+  const tables = section(POLICIES, "## Resource policies (each DNS record)") + section(POLICIES, "## Stack policies (across resources and DNS managers)");
   for (const policy of allPolicies) {
-    expect(README).toMatch(new RegExp("^\\| `" + policy.name + "` \\|", "m"));
+    expect(tables).toMatch(new RegExp("^\\| `" + policy.name + "` \\|", "m"));
   }
+  const rows = [...tables.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+  expect(rows.sort()).toEqual(allPolicies.map((p) => p.name).sort());
   expect(fs.readFileSync(path.join(ROOT, "policies", "README.md"), "utf8")).toContain("`spf-no-pass-all`");
 });
 

@@ -82,12 +82,13 @@ describe("policy config", () => {
     expect(config.get("spf-no-ptr")?.enforcementLevel).toBe("mandatory");
     expect(config.get("mta-sts-enforce-in-production")?.enforcementLevel).toBe("disabled");
     expect(config.get("dmarc-full-coverage-in-production")?.properties).toMatchObject({ minPct: 50, productionStacks: ["prod", "prod-*", "live"], environment: "auto" });
-    const readme = readFileSync(join(__dirname, "../../policies/README.md"), "utf8");
-    expect(readme).toContain(readFileSync(join(__dirname, "../../policies/policy-config.example.json"), "utf8").trim());
+    for (const doc of ["policies/README.md", "docs/policies.md"]) {
+      expect([doc, readFileSync(join(__dirname, "../..", doc), "utf8")]).toEqual([doc, expect.stringContaining(readFileSync(join(__dirname, "../../policies/policy-config.example.json"), "utf8").trim())]);
+    }
   });
 
-  test("the README's policy tables list every policy with its default level", () => {
-    const readme = readFileSync(join(__dirname, "../../policies/README.md"), "utf8");
+  test.each(["policies/README.md", "docs/policies.md"])("the policy tables of %s list every policy with its default level", (doc) => {
+    const readme = readFileSync(join(__dirname, "../..", doc), "utf8");
     for (const p of allPolicies) {
       const row = readme.split("\n").find((l) => l.startsWith(`| \`${p.name}\` |`));
       expect(row).toBeDefined();
