@@ -1,7 +1,7 @@
 /**
  * The ranges of `maildomain check`'s numeric options, in one place: the command line parser (cli/main.ts) and
  * `runCheck` (for programmatic callers) both refuse a value outside them with the same usage message, and the
- * README's options table documents them.
+ * options table of docs/check.md documents them.
  *
  * Why these bounds:
  * - `--timeout`: node:dns hands the value to c-ares as a 32-bit integer (2147483648 is a RangeError deep inside
