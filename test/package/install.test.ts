@@ -112,9 +112,13 @@ describe("the tarball", () => {
   test("holds what a user runs: the compiled library, command, policies, testing helper and policy pack; no sources, tests or configs", () => {
     expect(packedFiles).toEqual(expect.arrayContaining(["package.json", "README.md", "bin/maildomain.js", "dist/components/index.js", "dist/components/index.d.ts", "dist/cli/main.js", "dist/testing/index.d.ts", "dist/policies/all.js", "dist/policy-pack/PulumiPolicy.yaml", "dist/policy-pack/index.js"]));
     const unexpected = packedFiles.filter(
-      (f) => !(f === "package.json" || f === "README.md" || f === "bin/maildomain.js" || /^dist\/(components|cli|policies|testing|reports)\/.+\.(js|d\.ts|js\.map)$/.test(f) || /^dist\/policy-pack\/[^/]+$/.test(f)),
+      (f) => !(f === "package.json" || f === "README.md" || f === "bin/maildomain.js" || /^dist\/(components|cli|policies|testing|reports)\/.+\.(js|d\.ts|js\.map)$/.test(f) || /^dist\/policy-pack\/[^/]+$/.test(f) || /^docs\/[^/]+\.(md|png)$/.test(f)),
     );
     expect(unexpected).toEqual([]);
+    // The README links to the reference in docs/: the links work in node_modules too.
+    const linked = [...fs.readFileSync(path.join(ROOT, "README.md"), "utf8").matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThan(0);
+    expect([...new Set(linked)].filter((f) => !packedFiles.includes(f))).toEqual([]);
     expect(packedFiles.filter((f) => /\.ts$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
     expect(packedFiles.some((f) => /(^|\/)test\/|\.test\.|^\.ci\/|tsconfig|jest\.config|eslint/.test(f))).toBe(false);
   });
