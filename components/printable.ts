@@ -35,3 +35,21 @@ export function hasUnsafe(text: string): boolean {
 
 /** `\uXXXX` for one UTF-16 code unit: valid in JSON, JavaScript, TypeScript and YAML double-quoted strings. */
 export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * `text` as printed to a terminal by a command whose output quotes untrusted data (DNS answers, receivers'
+ * reports): every unsafe character is `\DDD` as in `printable`, except the line breaks and tabs the output is laid
+ * out with. One boundary for the whole output, so no table cell or message can be forgotten.
+ */
+export function terminalText(text: string): string {
+  return replaceUnsafe(text, (c) => (c === "\n" || c === "\t" ? c : printable(c)));
+}
+
+/**
+ * JSON text with the characters JSON.stringify leaves raw but a terminal acts on (C1 controls such as U+009B, CSI;
+ * bidirectional overrides; U+2028/U+2029) as `\uXXXX` escapes: the same JSON value, safe to print. JSON.stringify
+ * escapes C0 controls in strings itself, so the only raw line breaks left are the layout's.
+ */
+export function jsonText(json: string): string {
+  return replaceUnsafe(json, (c) => (c === "\n" ? c : unicodeEscape(c)));
+}

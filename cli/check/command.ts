@@ -21,6 +21,7 @@ import { CheckDocument, Progress, renderHuman, renderJson } from "./output";
 import { MtaStsCheckOptions } from "./mta-sts";
 import { readCaFile, trustStore } from "./mta-sts/tls-peer";
 import { SelectorOptions, checkSelectorDomains, readSelectorOptions, selectorsFor } from "./selectors";
+import { jsonText, terminalText } from "../../components/printable";
 
 export interface CheckOptions {
   domains: string[];
@@ -102,7 +103,8 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
       ...(message ? { message: { authenticationResults: message.authenticationResults, from: message.from, envelopeFrom: message.envelopeFrom, spf: message.spf, dkim: message.dkim, dmarc: message.dmarc } } : {}),
       dns: { server: input.server ?? "system resolver", queries: dns.stats.queries, answered: dns.stats.answered, failed: dns.stats.failed, cacheHits: dns.stats.cacheHits, ms: now() - started },
     };
-    io.stdout(opts.json ? renderJson(doc) : renderHuman(doc, io));
+    // The text quotes what DNS served (TXT records, host names): escaped once, here.
+    io.stdout(opts.json ? jsonText(renderJson(doc)) : terminalText(renderHuman(doc, io)));
     if (dns.unreachable) {
       io.stderr(`maildomain: DNS could not be asked: none of ${dns.stats.queries} questions to ${dns.serverLabel} got an answer (timeouts, refusals, server failures or truncated answers; see the dns.… findings).\n`);
       return EXIT.usage;

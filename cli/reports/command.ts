@@ -25,6 +25,7 @@ import { fileUnits } from "./sources/files";
 import { openImap, parseImapUrl, type ImapSession } from "./sources/imap";
 import { DEFAULT_LIMITS, Limits, parseSize } from "./sources/limits";
 import { DEFAULT_DB, isPostgresUrl, openStore, type ReportStore } from "./store/store";
+import { jsonText, terminalText } from "../../components/printable";
 
 export interface ReportsOptions extends AdviceOptions {
   sources: string[];
@@ -123,8 +124,9 @@ export async function runReports(opts: ReportsOptions, io: Io, deps: ReportsDeps
     const advising = new ProgressLine(io, now);
     const doc = advisor ? await addAdvice(summary, groups, store.query, input.filter, advisor, undefined, (text) => advising.update(text)).finally(() => advising.done()) : summary;
     if (advisor?.html) writeHtml(advisor.html, doc as AdvisedDocument, store.location, now());
-    if (opts.json) io.stdout(JSON.stringify(doc, null, 2) + "\n");
-    else io.stdout((advisor ? renderAdvice(doc as AdvisedDocument) : "") + renderHuman(doc, { store: store.location, read: opts.sources.length > 0 || imap !== undefined, filter: input.filter, columns: io.stdoutIsTTY ? io.columns : undefined }));
+    if (opts.json) io.stdout(jsonText(JSON.stringify(doc, null, 2)) + "\n");
+    // The table quotes what receivers wrote (organization names, host names, result types): escaped once, here.
+    else io.stdout(terminalText((advisor ? renderAdvice(doc as AdvisedDocument) : "") + renderHuman(doc, { store: store.location, read: opts.sources.length > 0 || imap !== undefined, filter: input.filter, columns: io.stdoutIsTTY ? io.columns : undefined })));
     return hasError(doc.findings) ? EXIT.failed : EXIT.ok;
   } finally {
     await imap?.close();

@@ -44,6 +44,16 @@ const zones = (): Zone[] => [
   },
   { origin: "2.0.192.in-addr.arpa", records: [{ name: "25.2.0.192.in-addr.arpa", type: "PTR", value: "mail.good.example." }] },
   movedZone(false), // the DNS manager serving moved.example now (Cloudflare): the key was never copied
+  // Records that try to drive the reader's terminal: ESC sequences and a C1 CSI in what DNS serves.
+  {
+    origin: "escape.example",
+    records: [
+      { name: "escape.example", type: "MX", value: "10 mail.escape.example." },
+      { name: "mail.escape.example", type: "A", value: "192.0.2.26" },
+      { name: "escape.example", type: "TXT", value: '"v=spf1 ip4:192.0.2.26 \\027[2J -all"' },
+      { name: "_dmarc.escape.example", type: "TXT", value: '"v=DMARC1; p=none; x=\\027]0;owned\\007 \\194\\155" "31m"' },
+    ],
+  },
 ];
 
 let dns: DnsServer;
@@ -110,6 +120,16 @@ describe("the classic 550-5.7.26: DKIM key only in the old panel's zone", () => 
     } finally {
       await fixed.stop();
     }
+  });
+
+  test("what DNS serves cannot drive the terminal: escapes are printed as \\DDD in the text and as \\uXXXX in JSON", async () => {
+    const io = captureIo();
+    await main(["check", "escape.example", "--server", dns.address], io);
+    expect(io.stdoutText).toContain("\\027[2J");
+    expect(io.stdoutText).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const { doc, io: jsonIo } = await checkJson(["escape.example", "--server", dns.address]);
+    expect(jsonIo.stdoutText).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(JSON.stringify(doc)).toContain("\\u001b[2J");
   });
 
   test("human output: grouped per domain, with the verdict and the checklist", async () => {

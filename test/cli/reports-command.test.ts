@@ -202,3 +202,22 @@ test("the default store is maildomain-reports.sqlite in the working directory", 
     process.chdir(cwd);
   }
 });
+
+test("what receivers wrote cannot drive the terminal: escapes in a report are printed as \\DDD in the table and as \\uXXXX in JSON", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-cmd-"));
+  const tls = sampleTls({ orgName: "Evil\u001b]0;owned\u0007 Inc." });
+  tls.policies[0].failures[0].receivingMxHostname = "mx1\u001b[2J.example.com";
+  tls.policies[0].failures[0].resultType = "certificate-expired\u009b31m\u202e" as never;
+  fs.writeFileSync(path.join(root, "t.json"), renderTlsJson(tls));
+  const db = path.join(root, "store.sqlite");
+  const human = await run(opts({ sources: [root], db, json: false }));
+  expect(human.code).toBe(0);
+  // No character a terminal acts on, only the layout's line breaks; the values are there, escaped.
+  expect(human.io.stdoutText).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  expect(human.io.stdoutText).toContain("\\027[2");
+  expect(human.io.stdoutText).toContain("certificate-expired\\194\\15531m\\226\\128\\174");
+  const json = await run(opts({ db }));
+  expect(json.io.stdoutText).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  // The same value as stored: JSON's escapes decode back to it.
+  expect(json.doc.tls[0].failures.map((f) => f.resultType)).toContain("certificate-expired\u009b31m\u202e");
+});
