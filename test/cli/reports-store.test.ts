@@ -10,7 +10,7 @@ import { Client } from "pg";
 import { openStore, type ReportStore } from "../../cli/reports/store/store";
 import { SCHEMA_VERSION } from "../../cli/reports/store/schema";
 import { parseFailureReport } from "../../reports/failure/parse";
-import type { FailureReport } from "../../reports/model";
+import type { AggregateReport, FailureReport } from "../../reports/model";
 import { buildSummary } from "../../reports/summary";
 import { postgresAvailable, startPostgres, type PostgresServer } from "../support/postgres";
 import { sampleAggregate, sampleTls } from "../support/reports";
@@ -182,6 +182,53 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
       },
     ]);
     expect(doc.failures).toEqual([{ domain: "example.com", reports: 1, from: "2024-05-02T10:00:00Z", to: "2024-05-02T10:00:00Z", sources: [{ ip: "192.0.2.9", reports: 1 }] }]);
+  });
+
+  test("the summary counts every raw result of a record: several DKIM signatures and SPF scopes, with and without selector or scope", async () => {
+    const rec = (over: Partial<AggregateReport["records"][number]>): AggregateReport["records"][number] => ({
+      sourceIp: "192.0.2.10",
+      count: 10,
+      disposition: "none",
+      dkim: "pass",
+      spf: "pass",
+      reasons: [],
+      headerFrom: "example.com",
+      envelopeFrom: "example.com",
+      dkimResults: [
+        { domain: "example.com", selector: "s1", result: "pass" },
+        { domain: "esp.example", selector: "esp", result: "pass" },
+        { domain: "esp.example", result: "fail" },
+      ],
+      spfResults: [
+        { domain: "mx.example.com", scope: "helo", result: "pass" },
+        { domain: "example.com", scope: "mfrom", result: "pass" },
+      ],
+      ...over,
+    });
+    await store.insert(sampleAggregate({ reportId: "1", records: [rec({}), rec({ count: 5, disposition: "quarantine", spfResults: [{ domain: "example.com", result: "pass" }] })] }), "a");
+    await store.insert(sampleAggregate({ reportId: "2", records: [rec({ count: 2, dkimResults: [{ domain: "esp.example", selector: "esp", result: "pass" }] })] }), "b");
+    const [source] = buildSummary(await store.summary({ domains: [] })).domains[0].sources;
+    expect(source).toEqual({
+      ip: "192.0.2.10",
+      messages: 17,
+      dmarcPass: 17,
+      dmarcFail: 0,
+      spf: {
+        pass: 17,
+        fail: 0,
+        results: [
+          { domain: "example.com", scope: "mfrom", result: "pass", messages: 12 },
+          { domain: "mx.example.com", scope: "helo", result: "pass", messages: 12 },
+          { domain: "example.com", result: "pass", messages: 5 },
+        ],
+      },
+      dkim: [
+        { domain: "esp.example", selector: "esp", result: "pass", messages: 17 },
+        { domain: "esp.example", result: "fail", messages: 15 },
+        { domain: "example.com", selector: "s1", result: "pass", messages: 15 },
+      ],
+      disposition: { none: 12, quarantine: 5 },
+    });
   });
 
   test("query(): the same SQL with ? placeholders on both databases, e.g. messages per day", async () => {
