@@ -32,17 +32,15 @@ interface Walk {
   limits: Limits;
   /** Folders already read (real paths), against symbolic-link loops. */
   seen: Set<string>;
-  /** Files never read as input (the store's own database and its journals), as real paths. */
+  /**
+   * Files never read as input (the store's own database and its journals), by device and inode: the walk
+   * learns both from the fstat it makes anyway, where resolving each file's real path would cost an lstat per
+   * path component.
+   */
   exclude: Set<string>;
 }
 
-function excluded(file: string, w: Walk): boolean {
-  try {
-    return w.exclude.has(fs.realpathSync(file));
-  } catch {
-    return false;
-  }
-}
+const fileId = (st: fs.Stats): string => `${st.dev}:${st.ino}`;
 
 async function* readDir(dir: string, w: Walk): AsyncGenerator<InputUnit> {
   let real: string;
@@ -65,7 +63,7 @@ async function* readDir(dir: string, w: Walk): AsyncGenerator<InputUnit> {
     if (e.name.startsWith(".")) continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory() || (e.isSymbolicLink() && isDir(p))) yield* readDir(p, w);
-    else if (!excluded(p, w)) yield* readFile(p, w.limits);
+    else yield* readFile(p, w.limits, w.exclude);
   }
 }
 
@@ -73,24 +71,30 @@ function unreadable(p: string, e: Error): InputUnit {
   return { source: p, findings: [finding("source.unreadable", "error", p, `it cannot be read (${e.message}); check its permissions.`)], rejected: 1 };
 }
 
-async function* readFile(file: string, limits: Limits): AsyncGenerator<InputUnit> {
+/**
+ * One file as a unit (an mbox: one unit per message). The file is opened once: its type, size and first bytes
+ * come from the same descriptor its content is read from. `exclude` (a folder walk's) skips the store's files.
+ */
+async function* readFile(file: string, limits: Limits, exclude?: Set<string>): AsyncGenerator<InputUnit> {
   let fd: number | undefined;
-  let head = Buffer.alloc(5);
+  let bytes: Buffer | undefined;
   let size: number;
+  let mbox: boolean;
   try {
     fd = fs.openSync(file, "r");
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return; // sockets, devices, FIFOs
+    if (!st.isFile() || exclude?.has(fileId(st))) return; // sockets, devices, FIFOs; the store itself
     size = st.size;
-    const n = fs.readSync(fd, head, 0, 5, 0);
-    head = head.subarray(0, n);
+    const head = Buffer.alloc(5);
+    mbox = fs.readSync(fd, head, 0, 5, 0) === 5 && head.toString("latin1") === "From ";
+    if (!mbox && size <= limits.maxBytes) bytes = fs.readFileSync(fd);
   } catch (e) {
     yield unreadable(file, e as Error);
     return;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  if (head.toString("latin1") === "From ") {
+  if (mbox) {
     try {
       for await (const m of mboxMessages(fs.createReadStream(file))) yield { source: childSource(file, `message ${m.index}`), bytes: m.bytes };
     } catch (e) {
@@ -98,7 +102,7 @@ async function* readFile(file: string, limits: Limits): AsyncGenerator<InputUnit
     }
     return;
   }
-  if (size > limits.maxBytes) {
+  if (bytes === undefined) {
     yield {
       source: file,
       findings: [finding("source.too-large", "error", file, `the file holds ${size.toLocaleString("en-US")} bytes, over the limit of ${limits.maxBytes.toLocaleString("en-US")} for one report; it was not read. If it is a real report, read it again with a larger --max-size.`)],
@@ -106,11 +110,7 @@ async function* readFile(file: string, limits: Limits): AsyncGenerator<InputUnit
     };
     return;
   }
-  try {
-    yield { source: file, bytes: fs.readFileSync(file) };
-  } catch (e) {
-    yield unreadable(file, e as Error);
-  }
+  yield { source: file, bytes };
 }
 
 /**
@@ -122,7 +122,7 @@ export async function* fileUnits(paths: string[], limits: Limits, exclude: strin
   const w: Walk = { limits, seen: new Set(), exclude: new Set() };
   for (const e of exclude) {
     try {
-      w.exclude.add(fs.realpathSync(e));
+      w.exclude.add(fileId(fs.statSync(e)));
     } catch {
       // not there (yet): a journal file that does not exist needs no skipping
     }
