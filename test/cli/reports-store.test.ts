@@ -280,3 +280,26 @@ test("the SQLite store keeps a WAL journal (readers never block the writer), dur
   expect(d.pragma("journal_mode", { simple: true })).toBe("wal");
   d.close();
 });
+
+test("a SQLite write that fails in the middle of a report rolls the open batch back: no report is half-stored", async () => {
+  const db = await sqlite.fresh();
+  (await openStore(db, { durable: false })).close();
+  // A trigger makes the database refuse one report's last rows, after its reports and records rows were written.
+  const d = new Database(db);
+  d.exec("CREATE TRIGGER refuse_boom BEFORE INSERT ON aggregate_spf WHEN NEW.domain = 'boom.example' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  d.close();
+  const store = await openStore(db, { durable: false });
+  expect(await store.insert(sampleAggregate({ reportId: "first" }), "first.xml")).toBe("stored");
+  const broken = sampleAggregate({ reportId: "broken" });
+  broken.records[broken.records.length - 1].spfResults = [{ domain: "boom.example", scope: "mfrom", result: "pass" }];
+  await expect(store.insert(broken, "broken.xml")).rejects.toThrow(/refused by the test/);
+  // The batch is gone with it (the command stops here, and the next run reads both again); the store goes on.
+  expect(await store.insert(sampleAggregate({ reportId: "after" }), "after.xml")).toBe("stored");
+  await store.close();
+  const rows = (query: string) => sqlite.sql(db, query);
+  expect((await rows("SELECT report_id FROM reports")).map((r) => r.report_id)).toEqual(["after"]);
+  const id = (await rows("SELECT id FROM reports"))[0].id;
+  for (const table of ["aggregate_reports", "aggregate_records", "aggregate_dkim", "aggregate_spf"]) {
+    expect(await rows(`SELECT COUNT(*) AS n FROM ${table} WHERE report <> ${id}`)).toEqual([{ n: 0 }]);
+  }
+});

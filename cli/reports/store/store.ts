@@ -4,8 +4,9 @@
  *
  * Guarantees, on both:
  * - each report is committed in one transaction with all its rows, or not at all (SQLite groups several reports
- *   into one transaction, each report a savepoint inside it, until `commit()`; PostgreSQL commits each report
- *   on its own, so concurrent writers never hold locks on each other's reports);
+ *   into one transaction until `commit()`, which comes only between reports, and a failed write rolls the
+ *   whole open batch back; PostgreSQL commits each report on its own, so concurrent writers never hold locks
+ *   on each other's reports);
  * - a report is stored once: UNIQUE (kind, org_key, report_id) decides, inside the database, so two processes
  *   reading the same reports at once store each once and each learns which ones were already there;
  * - the schema is migrated by the command, under a lock, before anything is read or written.
