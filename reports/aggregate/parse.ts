@@ -142,7 +142,10 @@ function readRecord(rec: XmlNode, rfc: string, c: FindingCollector): AggregateRe
   const ipText = leaf(row, "source_ip", "<row>", c, "aggregate", rfc) ?? "";
   let sourceIp = ipText;
   if (row !== undefined) {
-    if (isIPv4(ipText) || isIPv6(ipText)) sourceIp = canonicalIp(ipText);
+    // isIPv4 accepts only the four-part decimal form without leading zeros, which is already canonical; IPv6
+    // has many spellings of one address (RFC 5952 picks one).
+    if (isIPv4(ipText)) sourceIp = ipText;
+    else if (isIPv6(ipText)) sourceIp = canonicalIp(ipText);
     else c.add("aggregate.bad-source-ip", "error", `<source_ip> ${quoted(ipText)} is not an IPv4 or IPv6 address: the record cannot be attributed to a sender, so the report was not read.`, rfc);
   }
   const countText = leaf(row, "count", "<row>", c, "aggregate", rfc) ?? "";
