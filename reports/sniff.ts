@@ -37,10 +37,32 @@ export function looksLikeMessage(text: string): boolean {
   return fields >= 3 && known >= 2;
 }
 
+/** Bytes that `[\s\u0000]` matches when read as Latin-1: NUL, TAB, LF, VT, FF, CR, space, no-break space. */
+const isBlankByte = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x00 || b === 0xa0;
+
+/**
+ * The first non-blank byte within the sniffing window of single-byte text (after a UTF-8 BOM), or -1 when the
+ * window is blank: what `head()` and trimming would find, without making the 4 KB string (this runs two or three
+ * times for every report read).
+ */
+function firstByte(bytes: Uint8Array, n: number): number {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const end = Math.min(bytes.byteLength, start + n);
+  for (let i = start; i < end; i++) if (!isBlankByte(bytes[i])) return bytes[i];
+  return -1;
+}
+
 export function sniff(bytes: Uint8Array): ContentKind {
   if (bytes.byteLength === 0) return "empty";
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) return "gzip";
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 0x03 && bytes[3] === 0x04) || (bytes[2] === 0x05 && bytes[3] === 0x06))) return "zip";
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (!utf16) {
+    // (An mbox starts with "From ", so its first byte is never one of these.)
+    const b = firstByte(bytes, 4096);
+    if (b === 0x3c) return "xml";
+    if (b === 0x7b) return "json";
+  }
   const text = head(bytes, 4096);
   if (text.startsWith("From ")) return "mbox";
   const trimmed = text.replace(/^[\s\u0000]+/, "");

@@ -14,6 +14,9 @@ test.each([
   ["message", Buffer.from("Return-Path: <a@b.example>\r\nReceived: from x\r\n\tby y\r\nFrom: a@b.example\r\nSubject: hi\r\n\r\nbody"), "message"],
   ["text", Buffer.from("hello world\n"), "unknown"],
   ["white space", Buffer.from(" \n\t"), "empty"],
+  ["XML after NULs, form feeds and a Latin-1 no-break space", Buffer.from([0, 0, 0x0c, 0xa0, 0x0d, 0x0a, ...Buffer.from("<feedback/>")]), "xml"],
+  ["white space for the whole sniffing window, XML after it", Buffer.concat([Buffer.alloc(4096, 0x20), Buffer.from("<feedback/>")]), "empty"],
+  ["a text that only mentions XML later", Buffer.from("Note: <feedback/>\n"), "unknown"],
   ["nothing", Buffer.alloc(0), "empty"],
 ])("%s", (_n, bytes, kind) => {
   expect(sniff(bytes)).toBe(kind);
