@@ -260,7 +260,7 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
 
 test("a store of a newer schema is refused with a usage error, and an unreadable file too", async () => {
   const db = await sqlite.fresh();
-  (await openStore(db, { durable: false })).close();
+  await (await openStore(db, { durable: false })).close();
   const d = new Database(db);
   d.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'now')").run();
   d.close();
@@ -283,7 +283,7 @@ test("the SQLite store keeps a WAL journal (readers never block the writer), dur
 
 test("a SQLite write that fails in the middle of a report rolls the open batch back: no report is half-stored", async () => {
   const db = await sqlite.fresh();
-  (await openStore(db, { durable: false })).close();
+  await (await openStore(db, { durable: false })).close();
   // A trigger makes the database refuse one report's last rows, after its reports and records rows were written.
   const d = new Database(db);
   d.exec("CREATE TRIGGER refuse_boom BEFORE INSERT ON aggregate_spf WHEN NEW.domain = 'boom.example' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
