@@ -13,7 +13,7 @@ import { EXIT, Io, UsageError } from "../io";
 import { pool } from "../pool";
 import { DnsBackend, DnsClient, serverOption } from "./dns/resolver";
 import { DomainResult, checkDomain } from "./domain";
-import { ExpectedRecordSet, planDomains, readPlan, recordsByDomain } from "./expect";
+import { ExpectedRecordSet, planDomains, readPlanResources, recordSetsOf, recordsByDomain } from "./expect";
 import { finding } from "./findings";
 import { CHECK_OPTION_RANGES, NumericCheckOption, checkNumericOption } from "./limits";
 import { checkMessage, MessageReport } from "./message";
@@ -91,7 +91,7 @@ export async function runCheck(opts: CheckOptions, io: Io, deps: CheckDeps = {})
     if (opts.db !== undefined) {
       // Loaded only with --db: the store's drivers and the advisor are not the check's.
       const { reportsNotes } = await import("./reports-note");
-      const notes = await reportsNotes(opts.db, input.domains, dns, opts.expect);
+      const notes = await reportsNotes(opts.db, input.domains, dns, input.planResources && { resources: input.planResources, file: opts.expect! });
       for (const r of checked) {
         const note = notes.get(r.domain);
         if (note) r.reports = note;
@@ -120,6 +120,8 @@ interface Prepared {
   selectors: SelectorOptions;
   server?: string;
   expected?: ExpectedRecordSet[];
+  /** The `resources` of the --expect plan, read once for the check and for --db's advisor. */
+  planResources?: unknown[];
   message?: Buffer;
   mtaSts: MtaStsCheckOptions;
 }
@@ -146,6 +148,7 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
   }
 
   let expected: ExpectedRecordSet[] | undefined;
+  let planResources: unknown[] | undefined;
   if (opts.expect !== undefined) {
     let text: string | undefined;
     try {
@@ -155,7 +158,8 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
     }
     if (text !== undefined) {
       try {
-        expected = readPlan(text, opts.expect);
+        planResources = readPlanResources(text, opts.expect);
+        expected = recordSetsOf(planResources);
       } catch (e) {
         problems.push((e as Error).message);
       }
@@ -204,5 +208,5 @@ async function prepare(opts: CheckOptions): Promise<Prepared> {
   if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0] : `\n  ${problems.join("\n  ")}`);
 
   const server = await serverOption(opts.server);
-  return { domains, selectors, server, expected, message, mtaSts };
+  return { domains, selectors, server, expected, planResources, message, mtaSts };
 }

@@ -29,6 +29,11 @@ const CHECKED_TYPES = new Set(["TXT", "MX", "CNAME", "A", "AAAA"]);
 
 /** Read a plan JSON document; throws a UsageError when it is not one. */
 export function readPlan(text: string, file: string): ExpectedRecordSet[] {
+  return recordSetsOf(readPlanResources(text, file));
+}
+
+/** The `resources` list of a `maildomain plan --json` output; anything else is a usage error naming the file. */
+export function readPlanResources(text: string, file: string): unknown[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -37,6 +42,11 @@ export function readPlan(text: string, file: string): ExpectedRecordSet[] {
   }
   const resources = (doc as { resources?: unknown })?.resources;
   if (!Array.isArray(resources)) throw new UsageError(`--expect ${file} has no "resources" list: give the output of \`maildomain plan --json\`.`);
+  return resources;
+}
+
+/** The plan's DNS records as record sets, read with the providers' own `readProviderRecord`. */
+export function recordSetsOf(resources: readonly unknown[]): ExpectedRecordSet[] {
   const sets = new Map<string, ExpectedRecordSet>();
   for (const r of resources) {
     if (r === null || typeof r !== "object") continue;

@@ -10,7 +10,7 @@ import { DEFAULT_MIN_DAYS, DEFAULT_THRESHOLD } from "../../reports/advisor";
 import type { ReportFilter } from "../../reports/filter";
 import { buildSummary, type ReportsDocument } from "../../reports/summary";
 import { UsageError } from "../io";
-import { readDeclaredPlan } from "../reports/advise/declared";
+import { declaredPlanOf } from "../reports/advise/declared";
 import { addAdvice, DEFAULT_RDNS_LIMIT, DEFAULT_SPF_LIMIT } from "../reports/advise/run";
 import { isPostgresUrl, openStore } from "../reports/store/store";
 import type { DnsClient } from "./dns/resolver";
@@ -30,8 +30,9 @@ export function checkStoreExists(db: string): string | undefined {
   return `--db ${db}: there is no report store there; fill one with \`maildomain reports SOURCE... --db ${db}\` (or give the store it wrote).`;
 }
 
-export async function reportsNotes(db: string, domains: readonly string[], dns: DnsClient, expect?: string): Promise<Map<string, ReportsNote>> {
-  const plan = await readDeclaredPlan({ expect });
+/** `expected`: the --expect plan's resources, as the check read them. */
+export async function reportsNotes(db: string, domains: readonly string[], dns: DnsClient, expected?: { resources: readonly unknown[]; file: string }): Promise<Map<string, ReportsNote>> {
+  const plan = expected && declaredPlanOf(expected.resources, expected.file);
   let store;
   try {
     store = await openStore(db, { durable: false });

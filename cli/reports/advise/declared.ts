@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { policyTextsIn, readDeclarations, type Declaration, type DeclaredRecordSet } from "../../../reports/advisor";
-import { readPlan } from "../../check/expect";
+import { readPlanResources, recordSetsOf } from "../../check/expect";
 import { UsageError } from "../../io";
 
 export interface DeclaredPlan {
@@ -33,9 +33,13 @@ function fromPlanFile(file: string): DeclaredPlan {
   } catch (e) {
     throw new UsageError(`--expect ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
   }
-  const sets = readPlan(text, file);
-  const resources = (JSON.parse(text) as { resources: { inputs?: unknown }[] }).resources;
-  const declarations = readDeclarations(sets, policyTextsIn(resources.map((r) => r?.inputs)));
+  return declaredPlanOf(readPlanResources(text, file), file);
+}
+
+/** The declaration in the `resources` of a plan file already read (`maildomain check --expect` reads it once). */
+export function declaredPlanOf(resources: readonly unknown[], file: string): DeclaredPlan {
+  const inputs = resources.map((r) => (r !== null && typeof r === "object" ? (r as { inputs?: unknown }).inputs : undefined));
+  const declarations = readDeclarations(recordSetsOf(resources), policyTextsIn(inputs));
   if (declarations.size === 0) throw new UsageError(`--expect ${file} declares no mail domain (no MX, SPF or _dmarc record): give the output of \`maildomain plan --json\` for the program that declares your domains.`);
   return { label: file, declarations };
 }
