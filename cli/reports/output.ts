@@ -6,19 +6,18 @@
 import type { ReportFilter } from "../../reports/filter";
 import type { ReportFinding } from "../../reports/findings";
 import { isoSeconds, type DomainSummary, type ReportsDocument, type SourceSummary } from "../../reports/summary";
+import { formatCount, formatPercent } from "../../reports/format";
 
 const SOURCES_SHOWN = 10;
 const FINDINGS_SHOWN = 50;
 
-const num = (n: number) => n.toLocaleString("en-US");
-const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)} %`);
 const day = (iso: string) => iso.slice(0, 10);
-const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 function runLine(doc: ReportsDocument): string {
   const r = doc.reports;
   const parts = [plural(r.aggregate, "aggregate report"), plural(r.failure, "failure report"), plural(r.tlsrpt, "TLS report")];
-  return `Read ${parts.join(", ")}; ${num(r.duplicates)} ${r.duplicates === 1 ? "was" : "were"} already stored, ${num(r.rejected)} could not be read.`;
+  return `Read ${parts.join(", ")}; ${formatCount(r.duplicates)} ${r.duplicates === 1 ? "was" : "were"} already stored, ${formatCount(r.rejected)} could not be read.`;
 }
 
 function filterText(filter: ReportFilter): string {
@@ -40,7 +39,7 @@ function dkimText(s: SourceSummary): string {
 function dispositionText(s: SourceSummary): string {
   return Object.entries(s.disposition)
     .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${k} ${num(v)}`)
+    .map(([k, v]) => `${k} ${formatCount(v)}`)
     .join(", ");
 }
 
@@ -51,10 +50,10 @@ export function table(rows: string[][], align: ("l" | "r")[]): string[] {
 }
 
 function domainBlock(d: DomainSummary): string[] {
-  const lines = [`${d.domain}: ${plural(d.reports, "aggregate report")}, ${day(d.from)} to ${day(d.to)}, ${plural(d.messages, "message")}, ${num(d.dmarcPass)} pass DMARC (${pct(d.dmarcPass, d.messages)}), ${num(d.dmarcFail)} fail`];
+  const lines = [`${d.domain}: ${plural(d.reports, "aggregate report")}, ${day(d.from)} to ${day(d.to)}, ${plural(d.messages, "message")}, ${formatCount(d.dmarcPass)} pass DMARC (${formatPercent(d.dmarcPass, d.messages)}), ${formatCount(d.dmarcFail)} fail`];
   if (d.sources.length === 0) return lines;
   const rows = [["source IP", "messages", "DMARC pass", "SPF aligned", "DKIM", "disposition"]];
-  for (const s of d.sources.slice(0, SOURCES_SHOWN)) rows.push([s.ip, num(s.messages), pct(s.dmarcPass, s.messages), pct(s.spf.pass, s.messages), dkimText(s), dispositionText(s)]);
+  for (const s of d.sources.slice(0, SOURCES_SHOWN)) rows.push([s.ip, formatCount(s.messages), formatPercent(s.dmarcPass, s.messages), formatPercent(s.spf.pass, s.messages), dkimText(s), dispositionText(s)]);
   lines.push(...table(rows, ["l", "r", "r", "r", "l", "l"]).map((l) => `  ${l}`));
   const rest = d.sources.slice(SOURCES_SHOWN);
   if (rest.length) lines.push(`  … ${plural(rest.length, "more source")} with ${plural(rest.reduce((n, s) => n + s.messages, 0), "message")} (--json lists all)`);
@@ -87,15 +86,15 @@ export function renderHuman(doc: ReportsDocument, ctx: { store: string; read: bo
   if (doc.tls.length) {
     lines.push("", "SMTP TLS reports (RFC 8460):");
     for (const t of doc.tls) {
-      lines.push(`  ${t.domain} (${t.policyType}): ${plural(t.reports, "report")}, ${day(t.from)} to ${day(t.to)}, ${num(t.successful)} sessions succeeded, ${num(t.failed)} failed (${pct(t.failed, t.successful + t.failed)})`);
-      for (const f of t.failures.slice(0, SOURCES_SHOWN)) lines.push(`    ${f.resultType.padEnd(26)} ${num(f.count).padStart(9)}  ${f.receivingMx ?? ""}`.trimEnd());
+      lines.push(`  ${t.domain} (${t.policyType}): ${plural(t.reports, "report")}, ${day(t.from)} to ${day(t.to)}, ${formatCount(t.successful)} sessions succeeded, ${formatCount(t.failed)} failed (${formatPercent(t.failed, t.successful + t.failed)})`);
+      for (const f of t.failures.slice(0, SOURCES_SHOWN)) lines.push(`    ${f.resultType.padEnd(26)} ${formatCount(f.count).padStart(9)}  ${f.receivingMx ?? ""}`.trimEnd());
       if (t.failures.length > SOURCES_SHOWN) lines.push(`    … ${plural(t.failures.length - SOURCES_SHOWN, "more failure type")} (--json lists all)`);
     }
   }
   if (doc.failures.length) {
     lines.push("", "DMARC failure reports (RFC 6591):");
     for (const f of doc.failures) {
-      const ips = f.sources.slice(0, 5).map((x) => `${x.ip} (${num(x.reports)})`).join(", ");
+      const ips = f.sources.slice(0, 5).map((x) => `${x.ip} (${formatCount(x.reports)})`).join(", ");
       lines.push(`  ${f.domain}: ${plural(f.reports, "report")}${f.from ? `, ${day(f.from)} to ${day(f.to ?? f.from)}` : ""}${ips ? `, from ${ips}${f.sources.length > 5 ? ", …" : ""}` : ""}`);
     }
   }

@@ -11,9 +11,8 @@ import { ArgChange, mergeChanges, renderChange } from "./change";
 import type { Declaration, Sender } from "./model";
 import { network, type ClassifiedSource } from "./senders";
 import { serviceById, SendingService } from "./services";
+import { formatCount, formatWholePercent } from "../format";
 
-const num = (n: number) => n.toLocaleString("en-US");
-const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${Math.round((100 * part) / whole)} %`);
 
 /** The include targets of the declared SPF record (lower case). */
 export function declaredIncludes(declaration?: Declaration): string[] {
@@ -40,7 +39,7 @@ interface Fix {
   change?: ArgChange;
 }
 
-const lead = (s: Sender) => `${s.name} (${num(s.messages)} messages, ${pct(s.dmarcPass, s.messages)} aligned)`;
+const lead = (s: Sender) => `${s.name} (${formatCount(s.messages)} messages, ${formatWholePercent(s.dmarcPass, s.messages)} aligned)`;
 
 function serviceFix(domain: string, s: Sender, service: SendingService, declaration: Declaration | undefined): Fix | undefined {
   const alignedPass = s.dkim.filter((d) => d.aligned && d.result === "pass").reduce((n, d) => n + d.messages, 0);
@@ -135,7 +134,7 @@ function ownFix(domain: string, s: Sender, members: readonly ClassifiedSource[],
 function forwarderFix(s: Sender): Fix | undefined {
   if (s.dmarcFail === 0) return undefined;
   return {
-    text: `${lead(s)}: ${num(s.dmarcFail)} forwarded messages arrived without your DKIM signature passing (a mailing list or forwarder that changes the message): nothing in your DNS fixes that; the forwarder can rewrite From: or add an ARC seal (RFC 8617), which Gmail and Microsoft honour.`,
+    text: `${lead(s)}: ${formatCount(s.dmarcFail)} forwarded messages arrived without your DKIM signature passing (a mailing list or forwarder that changes the message): nothing in your DNS fixes that; the forwarder can rewrite From: or add an ARC seal (RFC 8617), which Gmail and Microsoft honour.`,
   };
 }
 

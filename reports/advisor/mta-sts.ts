@@ -12,8 +12,8 @@ import { MtaStsMode } from "../../components/records/enums";
 import { isoSeconds } from "../summary";
 import { ArgChange, renderChange } from "./change";
 import { AdvisorOptions, Declaration, MtaStsVerdict, TlsEvidence } from "./model";
+import { formatCount } from "../format";
 
-const num = (n: number) => n.toLocaleString("en-US");
 const DAY = 86_400;
 /** Failures seen in the last this many days of the window block enforce; older ones are taken as fixed. */
 export const RECENT_DAYS = 7;
@@ -64,22 +64,22 @@ export function mtaStsVerdict(ev: TlsEvidence, declaration: Declaration | undefi
 
   let thin: string | undefined;
   if (ev.days < opts.minDays) thin = `only ${ev.days} day${ev.days === 1 ? "" : "s"} of TLS reports; at least ${opts.minDays} are needed (--min-days)`;
-  else if (!noPolicy && sessions < MIN_SESSIONS) thin = `only ${num(sessions)} TLS sessions reported under the MTA-STS policy (at least ${MIN_SESSIONS})`;
+  else if (!noPolicy && sessions < MIN_SESSIONS) thin = `only ${formatCount(sessions)} TLS sessions reported under the MTA-STS policy (at least ${MIN_SESSIONS})`;
   const ready = next !== null && thin === undefined && blockers.length === 0 && successRate !== null && successRate >= opts.threshold;
   const changeArgs: ArgChange | undefined = next ? { set: { mtaSts: { mode: MtaStsMode.Enforce } } } : undefined;
   const check = `confirm with \`maildomain check ${ev.domain}\` (it fetches the policy and probes every MX host's STARTTLS as a sender does) just before the switch`;
-  const rate = successRate === null ? "" : `${successRate} % of ${num(sessions)} TLS sessions succeeded over ${ev.days} day${ev.days === 1 ? "" : "s"}`;
+  const rate = successRate === null ? "" : `${successRate} % of ${formatCount(sessions)} TLS sessions succeeded over ${ev.days} day${ev.days === 1 ? "" : "s"}`;
   let summary: string;
   if (noPolicy) {
-    summary = `${ev.domain}: MTA-STS: senders found no policy (${ev.sessions.map((s) => `${s.policyType}: ${num(s.successful + s.failed)} sessions`).join(", ")}); publish one in testing first: \`mtaSts: { mode: MtaStsMode.Testing }\` with tlsRpt.`;
+    summary = `${ev.domain}: MTA-STS: senders found no policy (${ev.sessions.map((s) => `${s.policyType}: ${formatCount(s.successful + s.failed)} sessions`).join(", ")}); publish one in testing first: \`mtaSts: { mode: MtaStsMode.Testing }\` with tlsRpt.`;
   } else if (next === null) {
-    summary = `${ev.domain}: MTA-STS already enforces — ${rate}${blockers.length ? `; ${num(blockers.reduce((n, b) => n + b.count, 0))} sessions failed recently and were not delivered (first: ${blockers[0].fix})` : ""}.`;
+    summary = `${ev.domain}: MTA-STS already enforces — ${rate}${blockers.length ? `; ${formatCount(blockers.reduce((n, b) => n + b.count, 0))} sessions failed recently and were not delivered (first: ${blockers[0].fix})` : ""}.`;
   } else if (thin) {
     summary = `${ev.domain}: MTA-STS: not enough data to decide on enforce — ${thin}.`;
   } else if (ready) {
     summary = `${ev.domain}: MTA-STS ready for enforce — ${rate}, no failure in the last ${RECENT_DAYS} days; change \`${renderChange(changeArgs!).replace(/^`|`$/g, "")}\` and ${check}.`;
   } else {
-    summary = `${ev.domain}: MTA-STS not ready for enforce — ${rate}${blockers.length ? `; ${blockers[0].fix} (${num(blockers[0].count)} sessions)` : ` (threshold ${opts.threshold} %)`}; then ${check}.`;
+    summary = `${ev.domain}: MTA-STS not ready for enforce — ${rate}${blockers.length ? `; ${blockers[0].fix} (${formatCount(blockers[0].count)} sessions)` : ` (threshold ${opts.threshold} %)`}; then ${check}.`;
   }
   return {
     current,

@@ -20,6 +20,7 @@
 import { organizationalDomain, sameOrganization } from "../../components/records/orgdomain";
 import type { Declaration, DomainEvidence, IpFacts, Sender, SenderKind, SourceEvidence } from "./model";
 import { SendingService, serviceByDkimDomain, serviceByEnvelope, serviceByRdns } from "./services";
+import { formatCount, formatWholePercent } from "../format";
 
 export interface ClassifiedSource {
   source: SourceEvidence;
@@ -32,8 +33,6 @@ export interface ClassifiedSource {
   facts: IpFacts;
 }
 
-const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${Math.round((100 * part) / whole)} %`);
-const num = (n: number) => n.toLocaleString("en-US");
 
 export function classifySource(domain: string, s: SourceEvidence, facts: IpFacts): ClassifiedSource {
   const names = facts.rdns ?? [];
@@ -123,7 +122,7 @@ export function groupSenders(ev: DomainEvidence, facts: ReadonlyMap<string, IpFa
       : { spf: null, dkim: null };
     const sender: Sender = {
       id: first.key,
-      name: first.kind === "unknown" && members.length > 1 && first.key === `unknown:${network(first.source.ip)}` ? `${network(first.source.ip)} (${num(members.length)} addresses without reverse DNS)` : first.label,
+      name: first.kind === "unknown" && members.length > 1 && first.key === `unknown:${network(first.source.ip)}` ? `${network(first.source.ip)} (${formatCount(members.length)} addresses without reverse DNS)` : first.label,
       kind: first.kind,
       legitimate,
       ...(first.service ? { service: first.service.id } : {}),
@@ -147,8 +146,8 @@ export function groupSenders(ev: DomainEvidence, facts: ReadonlyMap<string, IpFa
 /** Who the sender is and what the reports show, in one sentence. */
 function describe(s: Sender, domain: string, members: ClassifiedSource[]): string {
   const named = s.name.includes("reverse DNS");
-  const ips = s.ips.length === 1 && s.name !== s.ips[0] ? `${s.ips[0]}, ` : s.ips.length > 1 && !named ? `${num(s.ips.length)} IPs, ` : "";
-  const head = `${s.name} (${ips}${s.kind === "unknown" && s.reverseDns.length === 0 && !named ? "no reverse DNS, " : ""}${num(s.messages)} messages, ${pct(s.dmarcPass, s.messages)} aligned)`;
+  const ips = s.ips.length === 1 && s.name !== s.ips[0] ? `${s.ips[0]}, ` : s.ips.length > 1 && !named ? `${formatCount(s.ips.length)} IPs, ` : "";
+  const head = `${s.name} (${ips}${s.kind === "unknown" && s.reverseDns.length === 0 && !named ? "no reverse DNS, " : ""}${formatCount(s.messages)} messages, ${formatWholePercent(s.dmarcPass, s.messages)} aligned)`;
   const signed = s.dkim.filter((d) => d.result === "pass");
   const dkimText = signed.length
     ? `DKIM is signed with ${[...new Set(signed.map((d) => `d=${d.domain}${d.aligned ? "" : " (not aligned)"}`))].slice(0, 3).join(", ")}`
@@ -166,7 +165,7 @@ function describe(s: Sender, domain: string, members: ClassifiedSource[]): strin
       return `${head}: ${s.dmarcPass === 0 ? "failing everything" : `${dkimText}; ${spfText}`}; nothing of ${domain}'s authorizes it: not a sender of yours, enforcement will stop it.`;
     case "forwarder": {
       const reasons = members.reduce((n, m) => n + m.source.forwarded, 0);
-      return `${head}: forwarding${reasons ? ` (the receivers said so for ${num(reasons)} messages)` : ""}: SPF fails at the forwarder as expected, ${s.dmarcPass === s.messages ? "and your DKIM signature survives, so the mail passes" : `${dkimText}`}.`;
+      return `${head}: forwarding${reasons ? ` (the receivers said so for ${formatCount(reasons)} messages)` : ""}: SPF fails at the forwarder as expected, ${s.dmarcPass === s.messages ? "and your DKIM signature survives, so the mail passes" : `${dkimText}`}.`;
     }
     default:
       return `${head}: ${dkimText}; ${spfText}.`;

@@ -16,8 +16,8 @@ import { isoSeconds } from "../summary";
 import { ArgChange, renderChange } from "./change";
 import { AdvisorOptions, Declaration, DomainEvidence, MIN_MESSAGES, PolicyLevel, Sender, Verdict } from "./model";
 import type { ClassifiedSource } from "./senders";
+import { formatCount } from "../format";
 
-const num = (n: number) => n.toLocaleString("en-US");
 const LEVELS: PolicyLevel[] = ["none", "quarantine", "reject"];
 const asLevel = (p: string | undefined): PolicyLevel | undefined => (LEVELS as string[]).includes(p ?? "") ? (p as PolicyLevel) : undefined;
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -44,7 +44,7 @@ export function domainVerdict(ev: DomainEvidence, senders: readonly Sender[], cl
     const decide = isoSeconds(ev.end + (opts.minDays - days) * DAY).slice(0, 10);
     thin = `only ${days} day${days === 1 ? "" : "s"} of reports (${isoSeconds(ev.begin).slice(0, 10)} to ${isoSeconds(ev.end).slice(0, 10)}); at least ${opts.minDays} are needed (--min-days): look again after ${decide}, when a full cycle of weekly and monthly senders has reported`;
   } else if (legitMessages > 0 && legitMessages < MIN_MESSAGES) {
-    thin = `only ${num(legitMessages)} messages from legitimate senders in ${days} days: too few to tell a broken sender from chance (at least ${MIN_MESSAGES})`;
+    thin = `only ${formatCount(legitMessages)} messages from legitimate senders in ${days} days: too few to tell a broken sender from chance (at least ${MIN_MESSAGES})`;
   }
 
   const blockers = legitimate
@@ -113,15 +113,15 @@ function nextChange(declared: DmarcArgs | undefined, next: PolicyLevel, subdomai
 }
 
 function summarize(domain: string, v: Verdict): string {
-  const of = v.legitimateMessages ? `${v.passRate} % of ${num(v.legitimateMessages)} messages from your senders passed DMARC over ${v.days} day${v.days === 1 ? "" : "s"}` : `no mail from a legitimate sender in ${v.days} day${v.days === 1 ? "" : "s"}`;
-  const stopped = v.unknownMessages ? `; ${num(v.unknownMessages)} messages from ${num(v.unknownSources)} unknown source${v.unknownSources === 1 ? "" : "s"} would be ${v.next === "reject" ? "rejected" : "quarantined"}` : "";
-  if (v.next === null) return `${domain}: already at p=reject — ${of}${v.blockers.length ? `; ${v.blockers[0].sender} loses ${num(v.blockers[0].messages)} messages to it` : ""}.`;
+  const of = v.legitimateMessages ? `${v.passRate} % of ${formatCount(v.legitimateMessages)} messages from your senders passed DMARC over ${v.days} day${v.days === 1 ? "" : "s"}` : `no mail from a legitimate sender in ${v.days} day${v.days === 1 ? "" : "s"}`;
+  const stopped = v.unknownMessages ? `; ${formatCount(v.unknownMessages)} messages from ${formatCount(v.unknownSources)} unknown source${v.unknownSources === 1 ? "" : "s"} would be ${v.next === "reject" ? "rejected" : "quarantined"}` : "";
+  if (v.next === null) return `${domain}: already at p=reject — ${of}${v.blockers.length ? `; ${v.blockers[0].sender} loses ${formatCount(v.blockers[0].messages)} messages to it` : ""}.`;
   const step = `p=${v.next}`;
   if (v.thin) return `${domain}: not enough data to decide on ${step} — ${v.thin}.`;
   if (v.ready) {
-    const cost = v.blockers.length ? `; ${num(v.blockers.reduce((n, b) => n + b.messages, 0))} failing messages from ${v.blockers.length} sender${v.blockers.length === 1 ? "" : "s"} would go with them (first: ${v.blockers[0].sender})` : "";
+    const cost = v.blockers.length ? `; ${formatCount(v.blockers.reduce((n, b) => n + b.messages, 0))} failing messages from ${v.blockers.length} sender${v.blockers.length === 1 ? "" : "s"} would go with them (first: ${v.blockers[0].sender})` : "";
     return `${domain}: ready for ${step} — ${of}${stopped}${cost}. Change: ${v.change}.`;
   }
   const first = v.blockers[0];
-  return `${domain}: not ready for ${step} — ${of} (threshold ${v.threshold} %)${first ? `; fix ${first.sender} first (${num(first.messages)} failing messages)` : ""}.`;
+  return `${domain}: not ready for ${step} — ${of} (threshold ${v.threshold} %)${first ? `; fix ${first.sender} first (${formatCount(first.messages)} failing messages)` : ""}.`;
 }

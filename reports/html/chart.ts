@@ -6,6 +6,7 @@
  * hover) and the whole chart an accessible name.
  */
 import { escapeHtml } from "./escape";
+import { formatCount } from "../format";
 
 export interface ChartDay {
   /** `2024-05-01` */
@@ -24,7 +25,6 @@ const DAY_MS = 86_400_000;
 /** Longer windows are drawn per week, so a bar stays wide enough to see and hover. */
 const MAX_DAILY_BARS = 120;
 
-const num = (n: number) => n.toLocaleString("en-US");
 
 /** Every day from the first to the last (days without reports are zero), or weeks when the window is long. */
 export function buckets(days: readonly ChartDay[]): { label: string; messages: number; dmarcPass: number }[] {
@@ -67,14 +67,14 @@ export function dailyChart(id: string, title: string, days: readonly ChartDay[])
   const parts: string[] = [];
   for (let t = 0; t <= top; t += step) {
     parts.push(`<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"/>`);
-    parts.push(`<text class="tick" x="${LEFT - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${num(t)}</text>`);
+    parts.push(`<text class="tick" x="${LEFT - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${formatCount(t)}</text>`);
   }
   bars.forEach((b, i) => {
     const x = LEFT + i * slot + (slot - barW) / 2;
     const fail = b.messages - b.dmarcPass;
     const passH = (b.dmarcPass / top) * plotH;
     const failH = (fail / top) * plotH;
-    const tip = `${b.label}: ${num(b.messages)} messages, ${num(b.dmarcPass)} passed DMARC, ${num(fail)} failed`;
+    const tip = `${b.label}: ${formatCount(b.messages)} messages, ${formatCount(b.dmarcPass)} passed DMARC, ${formatCount(fail)} failed`;
     parts.push(
       `<g class="bar"><title>${escapeHtml(tip)}</title>` +
         (passH > 0 ? `<rect class="pass" x="${x.toFixed(1)}" y="${(TOP + plotH - passH).toFixed(1)}" width="${barW.toFixed(1)}" height="${passH.toFixed(1)}"/>` : "") +
@@ -91,6 +91,6 @@ export function dailyChart(id: string, title: string, days: readonly ChartDay[])
   parts.push(`<line class="axis" x1="${LEFT}" x2="${W - RIGHT}" y1="${TOP + plotH}" y2="${TOP + plotH}"/>`);
   const total = bars.reduce((n, b) => n + b.messages, 0);
   const pass = bars.reduce((n, b) => n + b.dmarcPass, 0);
-  const label = `${title}: ${num(total)} messages over ${bars.length} ${bars[0].label.startsWith("week") ? "weeks" : "days"}, ${num(pass)} passed DMARC, ${num(total - pass)} failed`;
+  const label = `${title}: ${formatCount(total)} messages over ${bars.length} ${bars[0].label.startsWith("week") ? "weeks" : "days"}, ${formatCount(pass)} passed DMARC, ${formatCount(total - pass)} failed`;
   return `<figure class="chart"><svg id="${escapeHtml(id)}" class="daily" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(label)}" preserveAspectRatio="xMidYMid meet">${parts.join("")}</svg><figcaption><span class="key pass"></span> passed DMARC <span class="key fail"></span> failed DMARC <span class="muted">(per ${bars[0].label.startsWith("week") ? "week" : "day"}, UTC)</span></figcaption></figure>`;
 }

@@ -12,6 +12,7 @@ import type { MtaStsVerdict, Sender } from "../advisor/model";
 import { dailyChart } from "./chart";
 import { escapeHtml } from "./escape";
 import { STYLE } from "./style";
+import { formatCount, formatPercent } from "../format";
 
 export interface HtmlContext {
   /** Where the reports are stored, for the header. */
@@ -22,8 +23,6 @@ export interface HtmlContext {
 /** Senders listed per domain; the rest are summed in one row (the JSON lists all). */
 const SENDERS_SHOWN = 50;
 
-const num = (n: number) => n.toLocaleString("en-US");
-const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)} %`);
 const day = (iso: string) => iso.slice(0, 10);
 /** Escaped text with `code` spans as <code>. */
 const rich = (s: string) => escapeHtml(s).replace(/`([^`]+)`/g, "<code>$1</code>");
@@ -42,16 +41,16 @@ function verdictCard(d: AdvisedDomain): string {
   const rate = v.passRate === null ? "no legitimate mail" : `${v.passRate} %`;
   const facts = [
     ["policy now", v.current ? `p=${v.current} (${v.currentFrom})` : "unknown"],
-    ["your senders pass", `${rate} of ${num(v.legitimateMessages)}`],
-    ["unknown sources", `${num(v.unknownMessages)} messages from ${num(v.unknownSources)}`],
+    ["your senders pass", `${rate} of ${formatCount(v.legitimateMessages)}`],
+    ["unknown sources", `${formatCount(v.unknownMessages)} messages from ${formatCount(v.unknownSources)}`],
     ["window", `${v.days} days with reports, ${day(v.from)} to ${day(v.to)}`],
-    ["reports", `${num(v.reports)} from ${num(v.reporters)} reporter${v.reporters === 1 ? "" : "s"}`],
+    ["reports", `${formatCount(v.reports)} from ${formatCount(v.reporters)} reporter${v.reporters === 1 ? "" : "s"}`],
   ];
   const blockers = v.blockers.length
-    ? `<h4>${v.ready ? "Senders that still fail" : "Fix first"}</h4><ol class="blockers">${v.blockers.slice(0, 10).map((x) => `<li><strong>${escapeHtml(x.sender)}</strong> — ${num(x.messages)} failing messages<br>${rich(x.fix)}</li>`).join("")}</ol>${v.blockers.length > 10 ? `<p class="muted">… ${v.blockers.length - 10} more (see the senders table)</p>` : ""}`
+    ? `<h4>${v.ready ? "Senders that still fail" : "Fix first"}</h4><ol class="blockers">${v.blockers.slice(0, 10).map((x) => `<li><strong>${escapeHtml(x.sender)}</strong> — ${formatCount(x.messages)} failing messages<br>${rich(x.fix)}</li>`).join("")}</ol>${v.blockers.length > 10 ? `<p class="muted">… ${v.blockers.length - 10} more (see the senders table)</p>` : ""}`
     : "";
   const change = v.change && !v.thin ? `<h4>${v.ready ? "The change to make" : "Then"}</h4><pre><code>${escapeHtml(v.change)}</code></pre>` : "";
-  const subs = v.subdomains.length ? `<p class="muted">Subdomains that send: ${v.subdomains.slice(0, 8).map((s) => `${escapeHtml(s.domain)} (${num(s.messages)}, ${s.passRate} % pass)`).join(", ")}</p>` : "";
+  const subs = v.subdomains.length ? `<p class="muted">Subdomains that send: ${v.subdomains.slice(0, 8).map((s) => `${escapeHtml(s.domain)} (${formatCount(s.messages)}, ${s.passRate} % pass)`).join(", ")}</p>` : "";
   return `<article class="verdict card ${b.cls}" id="${anchor(d.domain)}" data-domain="${escapeHtml(d.domain)}" data-ready="${v.ready}">
 <header><h3>${escapeHtml(d.domain)}</h3><span class="badge ${b.cls}">${escapeHtml(b.text)}</span></header>
 <p class="summary">${rich(v.change ? v.summary.replace(` Change: ${v.change}.`, "") : v.summary)}</p>
@@ -68,10 +67,10 @@ function sendersTable(d: AdvisedDomain): string {
   const shown = d.senders.slice(0, SENDERS_SHOWN);
   const rest = d.senders.slice(SENDERS_SHOWN);
   const rows = shown.map(
-    (s) => `<tr class="${s.kind}${s.dmarcFail && s.legitimate ? " failing" : ""}"><td><strong>${escapeHtml(s.name)}</strong>${s.reverseDns.length ? `<br><span class="muted">${escapeHtml(s.reverseDns.slice(0, 2).join(", "))}</span>` : ""}</td><td>${KIND[s.kind]}</td><td class="n">${num(s.messages)}</td><td class="n">${pct(s.dmarcPass, s.messages)}</td><td>${yesNo(s.authorized.spf)}</td><td>${yesNo(s.authorized.dkim)}</td><td>${rich(s.fix ?? s.summary)}</td></tr>`,
+    (s) => `<tr class="${s.kind}${s.dmarcFail && s.legitimate ? " failing" : ""}"><td><strong>${escapeHtml(s.name)}</strong>${s.reverseDns.length ? `<br><span class="muted">${escapeHtml(s.reverseDns.slice(0, 2).join(", "))}</span>` : ""}</td><td>${KIND[s.kind]}</td><td class="n">${formatCount(s.messages)}</td><td class="n">${formatPercent(s.dmarcPass, s.messages)}</td><td>${yesNo(s.authorized.spf)}</td><td>${yesNo(s.authorized.dkim)}</td><td>${rich(s.fix ?? s.summary)}</td></tr>`,
   );
-  if (rest.length) rows.push(`<tr><td colspan="2">… ${num(rest.length)} more senders</td><td class="n">${num(rest.reduce((n, s) => n + s.messages, 0))}</td><td class="n">${pct(rest.reduce((n, s) => n + s.dmarcPass, 0), rest.reduce((n, s) => n + s.messages, 0))}</td><td colspan="3" class="muted">the JSON document (--json) lists every one</td></tr>`);
-  return `<section class="card senders"><h3>${escapeHtml(d.domain)}: ${num(d.senders.length)} senders</h3><div class="scroll"><table><thead><tr><th>sender</th><th>kind</th><th class="n">messages</th><th class="n">DMARC pass</th><th>SPF declared</th><th>DKIM declared</th><th>what the reports show, what to do</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
+  if (rest.length) rows.push(`<tr><td colspan="2">… ${formatCount(rest.length)} more senders</td><td class="n">${formatCount(rest.reduce((n, s) => n + s.messages, 0))}</td><td class="n">${formatPercent(rest.reduce((n, s) => n + s.dmarcPass, 0), rest.reduce((n, s) => n + s.messages, 0))}</td><td colspan="3" class="muted">the JSON document (--json) lists every one</td></tr>`);
+  return `<section class="card senders"><h3>${escapeHtml(d.domain)}: ${formatCount(d.senders.length)} senders</h3><div class="scroll"><table><thead><tr><th>sender</th><th>kind</th><th class="n">messages</th><th class="n">DMARC pass</th><th>SPF declared</th><th>DKIM declared</th><th>what the reports show, what to do</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
 }
 
 function tlsCard(t: AdvisedTls, all: readonly AdvisedTls[]): string {
@@ -82,9 +81,9 @@ function tlsCard(t: AdvisedTls, all: readonly AdvisedTls[]): string {
   const failures = entries.flatMap((e) => e.failures.map((f) => ({ ...f, policyType: e.policyType })));
   const rows = failures.map((f) => {
     const blocker = v.blockers.find((b) => b.resultType === f.resultType && b.receivingMx === f.receivingMx);
-    return `<tr><td>${escapeHtml(f.resultType)}</td><td>${escapeHtml(f.receivingMx ?? "–")}</td><td>${escapeHtml(f.policyType)}</td><td class="n">${num(f.count)}</td><td>${blocker ? rich(blocker.fix) : '<span class="muted">not seen in the last days of the window</span>'}</td></tr>`;
+    return `<tr><td>${escapeHtml(f.resultType)}</td><td>${escapeHtml(f.receivingMx ?? "–")}</td><td>${escapeHtml(f.policyType)}</td><td class="n">${formatCount(f.count)}</td><td>${blocker ? rich(blocker.fix) : '<span class="muted">not seen in the last days of the window</span>'}</td></tr>`;
   });
-  const sessions = entries.map((e) => `${escapeHtml(e.policyType)}: ${num(e.successful)} succeeded, ${num(e.failed)} failed (${pct(e.failed, e.successful + e.failed)})`).join("; ");
+  const sessions = entries.map((e) => `${escapeHtml(e.policyType)}: ${formatCount(e.successful)} succeeded, ${formatCount(e.failed)} failed (${formatPercent(e.failed, e.successful + e.failed)})`).join("; ");
   return `<article class="tls card ${cls}" data-domain="${escapeHtml(t.domain)}"><header><h3>${escapeHtml(t.domain)}</h3><span class="badge ${cls}">${escapeHtml(text)}</span></header>
 <p class="summary">${rich(v.summary)}</p><p class="muted">${sessions}; ${day(t.from)} to ${day(t.to)}</p>
 ${rows.length ? `<div class="scroll"><table><thead><tr><th>failure</th><th>receiving MX</th><th>policy</th><th class="n">sessions</th><th>fix</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` : '<p class="muted">No failed session reported.</p>'}</article>`;
@@ -96,7 +95,7 @@ export function renderHtmlReport(doc: AdvisedDocument, ctx: HtmlContext): string
   const ready = doc.domains.filter((d) => d.verdict.ready).length;
   const nav = doc.domains.length > 1 ? `<nav>${doc.domains.map((d) => `<a href="#${anchor(d.domain)}">${escapeHtml(d.domain)}</a>`).join(" ")}</nav>` : "";
   const intro = doc.domains.length
-    ? `${num(doc.domains.length)} domain${doc.domains.length === 1 ? "" : "s"}, ${ready} ready for the next DMARC step. The verdict needs at least ${a.threshold} % of your senders' messages passing over at least ${a.minDays} days.`
+    ? `${formatCount(doc.domains.length)} domain${doc.domains.length === 1 ? "" : "s"}, ${ready} ready for the next DMARC step. The verdict needs at least ${a.threshold} % of your senders' messages passing over at least ${a.minDays} days.`
     : "The store holds no aggregate reports within the filters.";
   return `<!doctype html>
 <html lang="en">
@@ -118,7 +117,7 @@ export function renderHtmlReport(doc: AdvisedDocument, ctx: HtmlContext): string
 ${doc.domains.length ? `<section id="senders"><h2>Senders</h2>${doc.domains.map(sendersTable).join("\n")}</section>` : ""}
 ${tls.length ? `<section id="tls"><h2>TLS-RPT: MTA-STS</h2>${tls.map((t) => tlsCard(t, doc.tls)).join("\n")}</section>` : ""}
 </main>
-<footer class="muted">Reports read: ${num(doc.stored.aggregate)} aggregate, ${num(doc.stored.failure)} failure, ${num(doc.stored.tlsrpt)} TLS. Figures are messages as the receivers counted them (RFC 7489 Appendix C, RFC 8460).</footer>
+<footer class="muted">Reports read: ${formatCount(doc.stored.aggregate)} aggregate, ${formatCount(doc.stored.failure)} failure, ${formatCount(doc.stored.tlsrpt)} TLS. Figures are messages as the receivers counted them (RFC 7489 Appendix C, RFC 8460).</footer>
 </body>
 </html>
 `;

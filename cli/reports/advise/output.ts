@@ -4,11 +4,10 @@
  */
 import type { AdvisedDocument, AdvisedDomain } from "../../../reports/advisor/document";
 import { table } from "../output";
+import { formatCount, formatPercent } from "../../../reports/format";
 
 const SENDERS_SHOWN = 10;
 const BLOCKERS_SHOWN = 5;
-const num = (n: number) => n.toLocaleString("en-US");
-const pct = (part: number, whole: number) => (whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)} %`);
 const KIND: Record<string, string> = { service: "service", own: "yours", forwarder: "forwarder", unknown: "unknown" };
 
 const yesNo = (v: boolean | null) => (v === null ? "–" : v ? "yes" : "no");
@@ -23,10 +22,10 @@ function domainLines(d: AdvisedDomain): string[] {
   }
   if (d.senders.length === 0) return lines;
   const rows = [["sender", "kind", "messages", "DMARC pass", "SPF declared", "DKIM declared"]];
-  for (const s of d.senders.slice(0, SENDERS_SHOWN)) rows.push([s.name, KIND[s.kind], num(s.messages), pct(s.dmarcPass, s.messages), yesNo(s.authorized.spf), yesNo(s.authorized.dkim)]);
+  for (const s of d.senders.slice(0, SENDERS_SHOWN)) rows.push([s.name, KIND[s.kind], formatCount(s.messages), formatPercent(s.dmarcPass, s.messages), yesNo(s.authorized.spf), yesNo(s.authorized.dkim)]);
   lines.push(...table(rows, ["l", "l", "r", "r", "l", "l"]).map((l) => `    ${l}`));
   const rest = d.senders.slice(SENDERS_SHOWN);
-  if (rest.length) lines.push(`    … ${num(rest.length)} more senders with ${num(rest.reduce((n, s) => n + s.messages, 0))} messages (--json lists all)`);
+  if (rest.length) lines.push(`    … ${formatCount(rest.length)} more senders with ${formatCount(rest.reduce((n, s) => n + s.messages, 0))} messages (--json lists all)`);
   return lines;
 }
 
@@ -39,7 +38,7 @@ export function renderAdvice(doc: AdvisedDocument): string {
   for (const t of tls) {
     const v = t.verdict!;
     lines.push(`  ${v.summary}`);
-    if (!v.ready) v.blockers.slice(0, BLOCKERS_SHOWN).forEach((b, i) => lines.push(`    ${i + 1}. ${b.resultType}${b.receivingMx ? ` at ${b.receivingMx}` : ""} (${num(b.count)} sessions, last ${b.lastSeen.slice(0, 10)}): ${b.fix}`));
+    if (!v.ready) v.blockers.slice(0, BLOCKERS_SHOWN).forEach((b, i) => lines.push(`    ${i + 1}. ${b.resultType}${b.receivingMx ? ` at ${b.receivingMx}` : ""} (${formatCount(b.count)} sessions, last ${b.lastSeen.slice(0, 10)}): ${b.fix}`));
   }
   return `${lines.join("\n")}\n\n`;
 }
