@@ -17,6 +17,7 @@ import type { MxOutcome } from "../mx";
 import { fetchPolicy, FetchResult } from "./policy-fetch";
 import { probeSmtp, SmtpProbeResult } from "./smtp-probe";
 import { hostReport, mtaStsVerdict, MtaStsVerdict, VerdictInput } from "./verdict";
+import { pool } from "../../pool";
 
 export type { MtaStsVerdict } from "./verdict";
 
@@ -214,16 +215,7 @@ async function probeHosts(hosts: readonly string[], dns: DnsClient, opts: MtaSts
   hosts.forEach((h, i) => {
     for (const l of lookups[i]) if (l.status === "ok") for (const address of l.records) targets.push({ host: h, address });
   });
-  const results: SmtpProbeResult[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const i = next++;
-      results[i] = await probeSmtp(targets[i].host, targets[i].address, { port: opts.smtpPort, timeout: opts.timeout, ca: opts.ca, now: opts.now });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, targets.length) }, worker));
-  return results;
+  return pool(targets, opts.concurrency ?? 8, (t) => probeSmtp(t.host, t.address, { port: opts.smtpPort, timeout: opts.timeout, ca: opts.ca, now: opts.now }));
 }
 
 function probeFindings(r: SmtpProbeResult, severity: Severity): Finding[] {
