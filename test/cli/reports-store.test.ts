@@ -8,9 +8,11 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { Client } from "pg";
 import { openStore, type ReportStore } from "../../cli/reports/store/store";
-import { SCHEMA_VERSION } from "../../cli/reports/store/schema";
+import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION, type Dialect } from "../../cli/reports/store/schema";
+import { childRows, REPORT_COLUMNS, reportRow, type Value } from "../../cli/reports/store/rows";
+import { numbered } from "../../cli/reports/store/postgres";
 import { parseFailureReport } from "../../reports/failure/parse";
-import type { AggregateReport, FailureReport } from "../../reports/model";
+import type { AggregateReport, FailureReport, Report } from "../../reports/model";
 import { buildSummary } from "../../reports/summary";
 import { postgresAvailable, startPostgres, type PostgresServer } from "../support/postgres";
 import { sampleAggregate, sampleTls } from "../support/reports";
@@ -30,14 +32,18 @@ afterAll(async () => {
 
 interface Backend {
   name: string;
+  dialect: Dialect;
   /** A fresh, empty store location. */
   fresh(): Promise<string>;
   /** Raw SQL on the store, for assertions. */
   sql(db: string, query: string): Promise<Record<string, unknown>[]>;
+  /** Statements with `?` placeholders in one transaction, writing; the rows of each. */
+  write(db: string, statements: [string, Value[]][]): Promise<Record<string, unknown>[][]>;
 }
 
 const sqlite: Backend = {
   name: "SQLite",
+  dialect: "sqlite",
   fresh: async () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "maildomain-store-")), "reports.sqlite"),
   sql: async (db, query) => {
     const d = new Database(db, { readonly: true });
@@ -47,10 +53,19 @@ const sqlite: Backend = {
       d.close();
     }
   },
+  write: async (db, statements) => {
+    const d = new Database(db);
+    try {
+      return d.transaction(() => statements.map(([sql, params]) => (d.prepare(sql).reader ? (d.prepare(sql).all(...params) as Record<string, unknown>[]) : (d.prepare(sql).run(...params), []))))();
+    } finally {
+      d.close();
+    }
+  },
 };
 
 const postgres: Backend = {
   name: "PostgreSQL",
+  dialect: "postgres",
   fresh: async () => pg!.createDatabase(`store_${process.pid}_${++dbCounter}`),
   sql: async (db, query) => {
     const c = new Client({ connectionString: db });
@@ -61,7 +76,39 @@ const postgres: Backend = {
       await c.end();
     }
   },
+  write: async (db, statements) => {
+    const c = new Client({ connectionString: db });
+    await c.connect();
+    try {
+      await c.query("BEGIN");
+      const out: Record<string, unknown>[][] = [];
+      for (const [sql, params] of statements) out.push((await c.query(numbered(sql), params)).rows);
+      await c.query("COMMIT");
+      return out;
+    } finally {
+      await c.end();
+    }
+  },
 };
+
+/**
+ * A store as version 1 of the schema wrote it: its tables and rows (the records without `results`), written
+ * statement by statement as that version did, for the migration test.
+ */
+async function writeVersion1Store(backend: Backend, db: string, reports: Report[]): Promise<void> {
+  const v1 = MIGRATIONS.find((m) => m.version === 1)!;
+  await backend.write(db, [[MIGRATIONS_TABLE, []], ...v1.statements(backend.dialect).map((sql): [string, Value[]] => [sql, []]), ["INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, ?)", [v1.name, "2026-11-01T00:00:00Z"]]]);
+  for (const [i, report] of reports.entries()) {
+    const row = reportRow(report, `v1-${i}.xml`, new Date(0));
+    const [[{ id }]] = await backend.write(db, [[`INSERT INTO reports (${REPORT_COLUMNS.join(", ")}) VALUES (${REPORT_COLUMNS.map(() => "?").join(", ")}) RETURNING id`, REPORT_COLUMNS.map((c) => row[c])]]);
+    const statements: [string, Value[]][] = [];
+    for (const t of childRows(report, Number(id), [])) {
+      const width = t.table === "aggregate_records" ? t.columns.indexOf("results") : t.columns.length;
+      for (const r of t.rows) statements.push([`INSERT INTO ${t.table} (${t.columns.slice(0, width).join(", ")}) VALUES (${t.columns.slice(0, width).map(() => "?").join(", ")})`, r.slice(0, width)]);
+    }
+    await backend.write(db, statements);
+  }
+}
 
 const failure = (): FailureReport =>
   parseFailureReport(
@@ -86,10 +133,49 @@ describe.each([sqlite, ...(usePostgres ? [postgres] : [])])("$name store", (back
 
   test("the schema is created by the first open and recorded; a second open migrates nothing", async () => {
     const versions = await backend.sql(db, "SELECT version, name FROM schema_migrations ORDER BY version");
-    expect(versions.map((v) => Number(v.version))).toEqual([SCHEMA_VERSION]);
+    expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(Number(versions[versions.length - 1].version)).toBe(SCHEMA_VERSION);
     const again = await openStore(db, { durable: false });
     await again.close();
-    expect(await backend.sql(db, "SELECT COUNT(*) AS n FROM schema_migrations")).toEqual([{ n: backend === sqlite ? 1 : "1" }]);
+    expect(Number((await backend.sql(db, "SELECT COUNT(*) AS n FROM schema_migrations"))[0].n)).toBe(MIGRATIONS.length);
+  });
+
+  test("a store version 1 wrote is migrated: every record gets its results row, and the summary is the one this version builds", async () => {
+    const records = (domain: string): AggregateReport["records"] => [
+      ...sampleAggregate({ domain }).records,
+      // Forwarded (an override reason), From: a subdomain, several raw results, none at all.
+      { sourceIp: "192.0.2.20", count: 7, disposition: "none", dkim: "pass", spf: "fail", reasons: [{ type: "forwarded" }, { type: "local_policy", comment: "forwarded" }], headerFrom: domain, dkimResults: [{ domain, selector: "s1", result: "pass" }, { domain: "list.example", result: "pass" }], spfResults: [{ domain: "list.example", result: "softfail" }, { domain: "list.example", scope: "helo", result: "pass" }] },
+      { sourceIp: "192.0.2.21", count: 2, disposition: "quarantine", dkim: "fail", spf: "fail", reasons: [{ type: "mailing_list" }], headerFrom: `news.${domain}`, dkimResults: [], spfResults: [] },
+      { sourceIp: "192.0.2.21", count: 1, disposition: "reject", dkim: "fail", spf: "fail", reasons: [{ type: "local_policy", comment: "\"type\":\"forwarded\"" }], headerFrom: `news.${domain}`, dkimResults: [{ domain: "evil.example", selector: "x", result: "fail" }], spfResults: [] },
+    ];
+    const reports: Report[] = [
+      sampleAggregate({ reportId: "1", records: records("example.com") }),
+      sampleAggregate({ reportId: "2", begin: 1714608000, end: 1714694399, records: records("example.com") }),
+      sampleAggregate({ reportId: "3", domain: "other.example", records: records("other.example") }),
+      sampleTls(),
+      failure(),
+    ];
+    for (const r of reports) await store.insert(r, "current.xml");
+    await store.commit();
+    const expected = buildSummary(await store.summary({ domains: [] }));
+    const expectedAdvisorCounts = (await store.summary({ domains: [] })).sources;
+
+    const old = await backend.fresh();
+    await writeVersion1Store(backend, old, reports);
+    const migrated = await openStore(old, { durable: false });
+    try {
+      expect((await backend.sql(old, "SELECT version FROM schema_migrations ORDER BY version")).map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(Number((await backend.sql(old, "SELECT COUNT(*) AS n FROM aggregate_records WHERE results IS NULL"))[0].n)).toBe(0);
+      expect(Number((await backend.sql(old, "SELECT COUNT(*) AS n FROM aggregate_results"))[0].n)).toBe(Number((await backend.sql(db, "SELECT COUNT(*) AS n FROM aggregate_results"))[0].n));
+      expect(buildSummary(await migrated.summary({ domains: [] }))).toEqual(expected);
+      expect((await migrated.summary({ domains: [] })).sources).toEqual(expectedAdvisorCounts);
+      // New reports in the migrated store share its results rows.
+      expect(await migrated.insert(sampleAggregate({ reportId: "4", records: records("example.com") }), "later.xml")).toBe("stored");
+      await migrated.commit();
+      expect(Number((await backend.sql(old, "SELECT COUNT(*) AS n FROM aggregate_results"))[0].n)).toBe(Number((await backend.sql(db, "SELECT COUNT(*) AS n FROM aggregate_results"))[0].n));
+    } finally {
+      await migrated.close();
+    }
   });
 
   test("nothing is visible to other connections before commit(), everything after", async () => {

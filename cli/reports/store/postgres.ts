@@ -11,7 +11,7 @@ import type { ReportFilter } from "../../../reports/filter";
 import { UsageError } from "../../io";
 import { MIGRATIONS, MIGRATIONS_TABLE } from "./schema";
 import { storedCounts, summaryGroups, Query } from "./queries";
-import { childRows, REPORT_COLUMNS, reportRow, Value } from "./rows";
+import { childRows, INSERT_RESULTS, REPORT_COLUMNS, reportRow, ResultIds, SELECT_RESULTS, Value } from "./rows";
 import { redactUrl, type InsertResult, type ReportStore } from "./store";
 
 /** pg_advisory_xact_lock key for migrations: "mdrp" (maildomain reports) as a number. */
@@ -66,6 +66,8 @@ async function migrate(client: Client, where: string): Promise<void> {
 }
 
 class PostgresStore implements ReportStore {
+  private readonly resultIds = new ResultIds();
+
   constructor(
     private readonly client: Client,
     readonly location: string,
@@ -74,6 +76,15 @@ class PostgresStore implements ReportStore {
   async insert(report: Report, source: string): Promise<InsertResult> {
     const c = this.client;
     const row = reportRow(report, source, new Date());
+    // The records' results rows first, each in its own statement outside the report's transaction: committed at
+    // once, so their ids can be kept, and no lock on them is held while another writer waits (an unused row, from a
+    // report that then turns out a duplicate or fails, is harmless: the table lists results that can occur).
+    if (report.kind === "aggregate") {
+      for (const values of this.resultIds.unseen(report)) {
+        await c.query(numbered(INSERT_RESULTS), values);
+        this.resultIds.add(values, Number((await c.query(numbered(SELECT_RESULTS), values)).rows[0].id));
+      }
+    }
     await c.query("BEGIN");
     try {
       const res = await c.query(
@@ -85,7 +96,10 @@ class PostgresStore implements ReportStore {
         return "duplicate";
       }
       const id = Number(res.rows[0].id);
-      for (const t of childRows(report, id)) {
+      const results = report.kind === "aggregate" ? this.resultIds.of(report, () => {
+        throw new Error("a results row was not resolved before its report");
+      }) : [];
+      for (const t of childRows(report, id, results)) {
         const perStatement = Math.max(1, Math.floor(MAX_PARAMS / t.columns.length));
         for (let i = 0; i < t.rows.length; i += perStatement) {
           const chunk = t.rows.slice(i, i + perStatement);

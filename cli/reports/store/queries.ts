@@ -54,29 +54,22 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
     for (const [sql, params] of queries) out.push(await query(sql, params));
     return out;
   };
-  const [domains, records, moreSpf, moreDkim, tlsRows, tlsFailures, failures] = await run([
+  const [domains, records, results, moreSpf, moreDkim, tlsRows, tlsFailures, failures] = await run([
     [`SELECT r.domain AS domain, COUNT(*) AS reports, MIN(r.begin_at) AS begin_at, MAX(r.end_at) AS end_at FROM reports r WHERE r.kind = 'aggregate'${f.sql} GROUP BY r.domain`, f.params],
-    // One scan of the records gives the sources' totals, their dispositions, the advisor's counts per source
-    // (evaluated DKIM passes, messages a receiver said were forwarded (RFC 7489 §6.7 override reasons), messages
-    // whose From: is another name than the policy domain: its subdomains), and the raw SPF and DKIM results: a
-    // record's first of each (ordinal 0) joined to it, the few further ones by the two queries below. Grouping
-    // sorts every record, so one scan instead of one per table is a third less time (npm run bench:reports).
+    // One scan of the records, grouped by source and results row (schema.ts, aggregate_results), gives the
+    // sources' totals, their dispositions, the advisor's counts per source (evaluated DKIM passes, messages a
+    // receiver said were forwarded, messages whose From: is another name than the policy domain: its subdomains),
+    // and each record's first raw SPF and DKIM result; the few further results come from the two queries below.
+    // Grouping sorts every record: by two text columns and an integer it takes a third of the time it took by nine
+    // text columns of three tables (npm run bench:reports).
     [
-      `SELECT r.domain AS domain, a.source_ip AS ip, a.disposition AS disposition,
-         s.domain AS spf_domain, s.scope AS spf_scope, s.result AS spf_result, k.domain AS dkim_domain, k.selector AS dkim_selector, k.result AS dkim_result,
-         SUM(a.count) AS messages,
-         SUM(CASE WHEN a.dkim = 'pass' OR a.spf = 'pass' THEN a.count ELSE 0 END) AS dmarc_pass,
-         SUM(CASE WHEN a.spf = 'pass' THEN a.count ELSE 0 END) AS spf_pass,
-         SUM(CASE WHEN a.dkim = 'pass' THEN a.count ELSE 0 END) AS dkim_pass,
-         SUM(CASE WHEN a.reasons LIKE '%"forwarded"%' OR a.reasons LIKE '%"mailing_list"%' OR a.reasons LIKE '%"trusted_forwarder"%' THEN a.count ELSE 0 END) AS forwarded,
-         SUM(CASE WHEN LOWER(a.header_from) <> r.domain THEN a.count ELSE 0 END) AS other_from
+      `SELECT r.domain AS domain, a.source_ip AS ip, a.results AS results, SUM(a.count) AS messages
        FROM reports r JOIN aggregate_records a ON a.report = r.id
-         LEFT JOIN aggregate_spf s ON s.report = a.report AND s.record = a.ordinal AND s.ordinal = 0
-         LEFT JOIN aggregate_dkim k ON k.report = a.report AND k.record = a.ordinal AND k.ordinal = 0
        WHERE r.kind = 'aggregate'${f.sql}
-       GROUP BY r.domain, a.source_ip, a.disposition, s.domain, s.scope, s.result, k.domain, k.selector, k.result`,
+       GROUP BY r.domain, a.source_ip, a.results`,
       f.params,
     ],
+    ["SELECT * FROM aggregate_results", []],
     [
       `SELECT r.domain AS domain, a.source_ip AS ip, x.domain AS spf_domain, x.scope AS spf_scope, x.result AS spf_result, SUM(a.count) AS messages
        FROM reports r JOIN aggregate_records a ON a.report = r.id JOIN aggregate_spf x ON x.report = a.report AND x.record = a.ordinal
@@ -107,7 +100,7 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
       f.params,
     ],
   ]);
-  const perRecord = recordGroups(records, moreSpf, moreDkim);
+  const perRecord = recordGroups(records, results, moreSpf, moreDkim);
   return {
     domains: domains.map((r) => ({ domain: s(r.domain), reports: n(r.reports), begin: n(r.begin_at), end: n(r.end_at) })),
     ...perRecord,
@@ -134,50 +127,57 @@ const byFields =
 
 /**
  * The per-source totals, the dispositions and the raw SPF and DKIM groups from the one scan's rows (grouped by
- * source, disposition, first SPF and first DKIM result) and the further results' rows; each list in the order a
+ * source and results row), the results rows themselves and the further results' rows; each list in the order a
  * GROUP BY on its own fields gives, as when each was its own query.
  */
-function recordGroups(rows: Record<string, unknown>[], moreSpf: Record<string, unknown>[], moreDkim: Record<string, unknown>[]): Pick<SummaryGroups, "sources" | "dispositions" | "spf" | "dkim"> {
+function recordGroups(rows: Record<string, unknown>[], resultRows: Record<string, unknown>[], moreSpf: Record<string, unknown>[], moreDkim: Record<string, unknown>[]): Pick<SummaryGroups, "sources" | "dispositions" | "spf" | "dkim"> {
   const sources = new Map<string, SummaryGroups["sources"][number]>();
   const dispositions = new Map<string, SummaryGroups["dispositions"][number]>();
   const spf = new Map<string, SummaryGroups["spf"][number]>();
   const dkim = new Map<string, SummaryGroups["dkim"][number]>();
-  const addSpf = (domain: string, ip: string, r: Record<string, unknown>) => {
-    const k = key(domain, ip, s(r.spf_domain), sOrNull(r.spf_scope), s(r.spf_result));
+  const results = new Map<number, Record<string, unknown>>();
+  for (const r of resultRows) results.set(n(r.id), r);
+  const addSpf = (domain: string, ip: string, spfDomain: string, scope: string | null, result: string, messages: number) => {
+    const k = key(domain, ip, spfDomain, scope, result);
     const g = spf.get(k);
-    if (g) g.messages += n(r.messages);
-    else spf.set(k, { domain, ip, spfDomain: s(r.spf_domain), scope: sOrNull(r.spf_scope), result: s(r.spf_result), messages: n(r.messages) });
+    if (g) g.messages += messages;
+    else spf.set(k, { domain, ip, spfDomain, scope, result, messages });
   };
-  const addDkim = (domain: string, ip: string, r: Record<string, unknown>) => {
-    const k = key(domain, ip, s(r.dkim_domain), sOrNull(r.dkim_selector), s(r.dkim_result));
+  const addDkim = (domain: string, ip: string, dkimDomain: string, selector: string | null, result: string, messages: number) => {
+    const k = key(domain, ip, dkimDomain, selector, result);
     const g = dkim.get(k);
-    if (g) g.messages += n(r.messages);
-    else dkim.set(k, { domain, ip, dkimDomain: s(r.dkim_domain), selector: sOrNull(r.dkim_selector), result: s(r.dkim_result), messages: n(r.messages) });
+    if (g) g.messages += messages;
+    else dkim.set(k, { domain, ip, dkimDomain, selector, result, messages });
   };
   for (const r of rows) {
     const domain = s(r.domain);
     const ip = s(r.ip);
     const messages = n(r.messages);
+    const x = results.get(n(r.results));
+    // Every record points at its results row (the migration to version 2 filled them in for older stores).
+    if (!x) throw new Error(`the store has records of ${domain} from ${ip} without their results row (aggregate_records.results ${String(r.results)})`);
     const sk = key(domain, ip);
     let g = sources.get(sk);
     if (!g) sources.set(sk, (g = { domain, ip, messages: 0, dmarcPass: 0, spfPass: 0, spfFail: 0, dkimPass: 0, forwarded: 0, subdomain: 0 }));
+    const dkimPass = x.dkim === "pass";
+    const spfPass = x.spf === "pass";
     g.messages += messages;
-    g.dmarcPass += n(r.dmarc_pass);
-    g.spfPass += n(r.spf_pass);
+    if (dkimPass || spfPass) g.dmarcPass += messages;
+    if (spfPass) g.spfPass += messages;
     g.spfFail = g.messages - g.spfPass;
-    g.dkimPass! += n(r.dkim_pass);
-    g.forwarded! += n(r.forwarded);
-    g.subdomain! += n(r.other_from);
-    const dk = key(domain, ip, s(r.disposition));
+    if (dkimPass) g.dkimPass! += messages;
+    if (n(x.forwarded)) g.forwarded! += messages;
+    if (n(x.other_from)) g.subdomain! += messages;
+    const dk = key(domain, ip, s(x.disposition));
     const d = dispositions.get(dk);
     if (d) d.messages += messages;
-    else dispositions.set(dk, { domain, ip, disposition: s(r.disposition), messages });
-    // No SPF (DKIM) result at ordinal 0: the record has none (the result tables' domain is NOT NULL).
-    if (r.spf_domain !== null && r.spf_domain !== undefined) addSpf(domain, ip, r);
-    if (r.dkim_domain !== null && r.dkim_domain !== undefined) addDkim(domain, ip, r);
+    else dispositions.set(dk, { domain, ip, disposition: s(x.disposition), messages });
+    // '' in a results row is an absent scope or selector (schema.ts, RESULT_COLUMNS).
+    if (n(x.has_spf)) addSpf(domain, ip, s(x.spf_domain), s(x.spf_scope) || null, s(x.spf_result), messages);
+    if (n(x.has_dkim)) addDkim(domain, ip, s(x.dkim_domain), s(x.dkim_selector) || null, s(x.dkim_result), messages);
   }
-  for (const r of moreSpf) addSpf(s(r.domain), s(r.ip), r);
-  for (const r of moreDkim) addDkim(s(r.domain), s(r.ip), r);
+  for (const r of moreSpf) addSpf(s(r.domain), s(r.ip), s(r.spf_domain), sOrNull(r.spf_scope), s(r.spf_result), n(r.messages));
+  for (const r of moreDkim) addDkim(s(r.domain), s(r.ip), s(r.dkim_domain), sOrNull(r.dkim_selector), s(r.dkim_result), n(r.messages));
   type G = SummaryGroups;
   return {
     sources: [...sources.values()].sort(byFields<G["sources"][number]>((g) => g.domain, (g) => g.ip)),

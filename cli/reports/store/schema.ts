@@ -13,6 +13,12 @@
  *   tls_policies       one row per policy of a TLS report, with its summary counts
  *   tls_failures       its failure details (result type, receiving MX, sending and receiving IPs, count)
  *   failure_reports    an ARF failure report's fields and the original message's headers
+ *   aggregate_results  (version 2) the distinct results a record can carry: the receiver's evaluation (disposition,
+ *                      aligned DKIM and SPF), whether an override reason says forwarded, whether header_from is
+ *                      another name than the policy domain, and the record's first raw SPF and DKIM result; each
+ *                      record points at one (aggregate_records.results). A store of 10,000 reports holds a few
+ *                      dozen, so the summary groups records by (domain, source, results) instead of by nine text
+ *                      columns and two joins: a third of the time (npm run bench:reports)
  *
  * Children are keyed by (report, ordinal) rather than generated ids, so a whole report is written with
  * multi-row inserts and no round trip per row.
@@ -30,6 +36,36 @@ const id = (d: Dialect) => (d === "sqlite" ? "INTEGER PRIMARY KEY" : "BIGINT GEN
 const ref = (d: Dialect) => (d === "sqlite" ? "INTEGER" : "BIGINT");
 /** SQLite keeps a table keyed by a composite primary key in that key's b-tree, instead of a rowid table plus an index. */
 const keyed = (d: Dialect) => (d === "sqlite" ? " WITHOUT ROWID" : "");
+
+/** What `forwarded` means in aggregate_results: a receiver's override reason of RFC 7489 §6.7 for forwarded mail. */
+export const FORWARDING_REASONS = ["forwarded", "mailing_list", "trusted_forwarder"] as const;
+
+/**
+ * aggregate_results' columns, in the order rows.ts writes them. Absent values are '' (and has_spf/has_dkim 0)
+ * rather than NULL, so that the UNIQUE constraint (for which NULLs are all distinct, in both databases) holds: the
+ * model never has an empty scope or selector (the parser leaves them out), so '' loses nothing.
+ */
+export const RESULT_COLUMNS = ["disposition", "dkim", "spf", "forwarded", "other_from", "has_spf", "spf_domain", "spf_scope", "spf_result", "has_dkim", "dkim_domain", "dkim_selector", "dkim_result"] as const;
+
+/** The same values for a stored record (aliases a, r, s, k as in the summary's query), for the migration's backfill. */
+const STORED_RESULT_VALUES = [
+  "a.disposition",
+  "a.dkim",
+  "a.spf",
+  `CASE WHEN ${FORWARDING_REASONS.map((t) => `a.reasons LIKE '%"type":"${t}"%'`).join(" OR ")} THEN 1 ELSE 0 END`,
+  "CASE WHEN LOWER(a.header_from) <> r.domain THEN 1 ELSE 0 END",
+  "CASE WHEN s.domain IS NULL THEN 0 ELSE 1 END",
+  "COALESCE(s.domain, '')",
+  "COALESCE(s.scope, '')",
+  "COALESCE(s.result, '')",
+  "CASE WHEN k.domain IS NULL THEN 0 ELSE 1 END",
+  "COALESCE(k.domain, '')",
+  "COALESCE(k.selector, '')",
+  "COALESCE(k.result, '')",
+];
+const STORED_RECORDS = `aggregate_records a JOIN reports r ON r.id = a.report
+  LEFT JOIN aggregate_spf s ON s.report = a.report AND s.record = a.ordinal AND s.ordinal = 0
+  LEFT JOIN aggregate_dkim k ON k.report = a.report AND k.record = a.ordinal AND k.ordinal = 0`;
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -149,6 +185,37 @@ export const MIGRATIONS: Migration[] = [
         message_from TEXT,
         message_subject TEXT
       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: "aggregate_results: the distinct results of the records, each record pointing at its own (the summary groups by it)",
+    statements: (d) => [
+      `CREATE TABLE aggregate_results (
+        id ${id(d)},
+        disposition TEXT NOT NULL,
+        dkim TEXT NOT NULL,
+        spf TEXT NOT NULL,
+        forwarded SMALLINT NOT NULL,
+        other_from SMALLINT NOT NULL,
+        has_spf SMALLINT NOT NULL,
+        spf_domain TEXT NOT NULL,
+        spf_scope TEXT NOT NULL,
+        spf_result TEXT NOT NULL,
+        has_dkim SMALLINT NOT NULL,
+        dkim_domain TEXT NOT NULL,
+        dkim_selector TEXT NOT NULL,
+        dkim_result TEXT NOT NULL,
+        CONSTRAINT aggregate_results_identity UNIQUE (${RESULT_COLUMNS.join(", ")})
+      )`,
+      `ALTER TABLE aggregate_records ADD COLUMN results ${ref(d)} REFERENCES aggregate_results (id)`,
+      // The records already stored (a store of version 1): their results, then each record's pointer.
+      `INSERT INTO aggregate_results (${RESULT_COLUMNS.join(", ")}) SELECT DISTINCT ${STORED_RESULT_VALUES.join(", ")} FROM ${STORED_RECORDS}`,
+      `UPDATE aggregate_records SET results = x.id
+       FROM (SELECT a.report AS report, a.ordinal AS ordinal, v.id AS id
+             FROM ${STORED_RECORDS}
+             JOIN aggregate_results v ON ${STORED_RESULT_VALUES.map((e, i) => `v.${RESULT_COLUMNS[i]} = ${e}`).join(" AND ")}) x
+       WHERE aggregate_records.report = x.report AND aggregate_records.ordinal = x.ordinal`,
     ],
   },
 ];

@@ -20,7 +20,7 @@ import type { ReportFilter } from "../../../reports/filter";
 import { UsageError } from "../../io";
 import { Migration, MIGRATIONS, MIGRATIONS_TABLE } from "./schema";
 import { storedCounts, summaryGroups, Query } from "./queries";
-import { childRows, REPORT_COLUMNS, reportRow, Value } from "./rows";
+import { childRows, INSERT_RESULTS, REPORT_COLUMNS, reportRow, ResultIds, SELECT_RESULTS, Value } from "./rows";
 import type { InsertResult, OpenOptions, ReportStore } from "./store";
 
 /**
@@ -78,7 +78,14 @@ export function openSqliteStore(file: string, opts: OpenOptions): ReportStore {
 
 class SqliteStore implements ReportStore {
   private readonly insertReport: Database.Statement;
+  private readonly insertResults: Database.Statement;
+  private readonly selectResults: Database.Statement;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly resultIds = new ResultIds();
+  private readonly resolveResults = (values: Value[]): number => {
+    this.insertResults.run(values);
+    return (this.selectResults.get(values) as { id: number }).id;
+  };
 
   constructor(
     private readonly db: Database.Database,
@@ -87,6 +94,8 @@ class SqliteStore implements ReportStore {
     this.insertReport = db.prepare(
       `INSERT INTO reports (${REPORT_COLUMNS.join(", ")}) VALUES (${REPORT_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (kind, org_key, report_id) DO NOTHING RETURNING id`,
     );
+    this.insertResults = db.prepare(INSERT_RESULTS);
+    this.selectResults = db.prepare(SELECT_RESULTS);
   }
 
   private write(report: Report, source: string): InsertResult {
@@ -94,7 +103,8 @@ class SqliteStore implements ReportStore {
     const row = reportRow(report, source, new Date());
     const inserted = this.insertReport.get(REPORT_COLUMNS.map((c) => row[c])) as { id: number } | undefined;
     if (!inserted) return "duplicate";
-    for (const t of childRows(report, inserted.id)) {
+    const results = report.kind === "aggregate" ? this.resultIds.of(report, this.resolveResults) : [];
+    for (const t of childRows(report, inserted.id, results)) {
       const width = t.columns.length;
       let i = 0;
       while (i < t.rows.length) {
@@ -127,6 +137,8 @@ class SqliteStore implements ReportStore {
       return this.write(report, source);
     } catch (e) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      // The results rows the batch added are gone with it.
+      this.resultIds.clear();
       throw e;
     }
   }
