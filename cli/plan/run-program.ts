@@ -13,12 +13,12 @@
  * in the thread as Pulumi compiles it (typescript.ts). What the program prints (console.log) is
  * passed on as `output`, so that it never mixes with the plan's own stdout (`--json`).
  */
-import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type * as pulumiSdk from "@pulumi/pulumi";
 import { GeneratedTestKey, RecordedResource } from "./mock-engine";
 import { PulumiProject, StackConfig } from "./project";
 import { DEFAULT_TIME_LIMIT_SECONDS } from "./time-limit";
+import { ownSourcesLoader } from "../own-sources";
 
 
 export interface ProgramLog {
@@ -140,11 +140,4 @@ export async function runProgram(project: PulumiProject, stack: string, config: 
     secretTexts: r?.secretTexts ?? [],
     output,
   };
-}
-
-/** ts-node for maildomain's own TypeScript sources (a checkout), when the worker module is one. */
-function ownSourcesLoader(workerModule: string): { tsNode: string; compiler: string; options: Record<string, unknown> } | undefined {
-  if (!workerModule.endsWith(".ts")) return undefined;
-  const root = path.join(__dirname, "..", "..");
-  return { tsNode: require.resolve("ts-node"), compiler: require.resolve("typescript"), options: { transpileOnly: true, project: path.join(root, "tsconfig.json") } };
 }
