@@ -3,6 +3,10 @@
  * is the same for files and IMAP. Each unit is extracted, each of its reports written; the store's batch is
  * committed every couple of hundred reports, and always before a message is archived, so a message never leaves
  * the mailbox before its reports are durable.
+ *
+ * Up to `WINDOW` writes are in flight at once: the next reports are read and parsed while the store writes the
+ * last ones (SQLite in its writer thread, PostgreSQL on its server); a write's outcome (stored or duplicate) is
+ * counted when it arrives, and a failed write stops the run at the next report or commit.
  */
 import { createHash } from "node:crypto";
 import { finding, hasError, ReportFinding } from "../../reports/findings";
@@ -17,6 +21,8 @@ import type { ReportStore } from "./store/store";
 /** Commit the store's open batch after this many reports, or this long after its first. */
 const BATCH_REPORTS = 200;
 const BATCH_MS = 250;
+/** Writes in flight at most; each holds one report's model until the store has written it. */
+const WINDOW = 64;
 
 /** Reads units into the store and counts; the part of the command that is the same for files and IMAP. */
 export class Ingest {
@@ -27,6 +33,10 @@ export class Ingest {
   private readonly seen = new Set<string>();
   private pending = 0;
   private pendingSince = 0;
+  /** Writes (and batch commits) sent to the store and not yet answered; none of them rejects. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The first write or commit that failed, as the error the command stops with. */
+  private failure?: UsageError;
 
   constructor(
     private readonly store: ReportStore,
@@ -44,15 +54,18 @@ export class Ingest {
       findings.push(...x.findings);
       rejected += x.rejected;
       for (const { report, source } of x.reports) {
-        let result;
-        try {
-          result = await this.store.insert(report, source);
-        } catch (e) {
-          this.findings.push(...findings);
-          throw new UsageError(
-            `the store ${this.store.location} failed while writing a report from ${source} (${(e as Error).message}). The reports committed before it are kept; run the command again to continue.`,
-          );
-        }
+        this.track(
+          this.store.insert(report, source).then(
+            (result) => {
+              if (result === "duplicate") this.counts.duplicates++;
+            },
+            (e: Error) => {
+              this.failure ??= new UsageError(
+                `the store ${this.store.location} failed while writing a report from ${source} (${e.message}). The reports committed before it are kept; run the command again to continue.`,
+              );
+            },
+          ),
+        );
         reports++;
         if (this.pending++ === 0) this.pendingSince = this.now();
         // A digest, not the key itself: the key's parts are slices of the report's text, and V8 would keep every
@@ -62,7 +75,11 @@ export class Ingest {
           this.seen.add(key);
           this.counts[report.kind]++;
         }
-        if (result === "duplicate") this.counts.duplicates++;
+        if (this.inFlight.size >= WINDOW) await Promise.race(this.inFlight);
+        if (this.failure) {
+          this.findings.push(...findings);
+          throw this.failure;
+        }
       }
     }
     this.counts.rejected += rejected;
@@ -76,16 +93,32 @@ export class Ingest {
       }
     }
     this.findings.push(...findings);
-    if (this.pending >= BATCH_REPORTS || (this.pending > 0 && this.now() - this.pendingSince >= BATCH_MS)) await this.commit();
+    if (this.pending >= BATCH_REPORTS || (this.pending > 0 && this.now() - this.pendingSince >= BATCH_MS)) {
+      // Not awaited: the store commits after the writes sent before, while the next reports are read.
+      this.track(this.store.commit().catch((e: Error) => void (this.failure ??= this.commitFailure(e))));
+      this.pending = 0;
+    }
   }
 
+  /** Wait for every write in flight and commit: everything read so far is durable once this returns. */
   async commit(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
     try {
       await this.store.commit();
     } catch (e) {
-      throw new UsageError(`the store ${this.store.location} failed to commit (${(e as Error).message}). The reports committed before are kept; run the command again to continue.`);
+      throw this.commitFailure(e as Error);
     }
     this.pending = 0;
+  }
+
+  private commitFailure(e: Error): UsageError {
+    return new UsageError(`the store ${this.store.location} failed to commit (${e.message}). The reports committed before are kept; run the command again to continue.`);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.then(() => this.inFlight.delete(p));
   }
 
   line(): string {

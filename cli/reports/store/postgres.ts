@@ -67,13 +67,21 @@ async function migrate(client: Client, where: string): Promise<void> {
 
 class PostgresStore implements ReportStore {
   private readonly resultIds = new ResultIds();
+  /** The last insert: one connection runs one report's transaction at a time, so each waits for the one before. */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: Client,
     readonly location: string,
   ) {}
 
-  async insert(report: Report, source: string): Promise<InsertResult> {
+  insert(report: Report, source: string): Promise<InsertResult> {
+    const run = this.last.then(() => this.write(report, source));
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(report: Report, source: string): Promise<InsertResult> {
     const c = this.client;
     const row = reportRow(report, source, new Date());
     // The records' results rows first, each in its own statement outside the report's transaction: committed at
@@ -116,8 +124,10 @@ class PostgresStore implements ReportStore {
     }
   }
 
-  /** Each insert commits itself: a batch would hold row locks that a concurrent writer may be waiting on. */
-  async commit(): Promise<void> {}
+  /** Each insert commits itself (a batch would hold row locks that a concurrent writer may be waiting on): wait for the last. */
+  async commit(): Promise<void> {
+    await this.last;
+  }
 
   readonly query: Query = async (sql: string, params: Value[]) => (await this.client.query(numbered(sql), params)).rows as Record<string, unknown>[];
 
@@ -130,6 +140,7 @@ class PostgresStore implements ReportStore {
   }
 
   async close(): Promise<void> {
+    await this.last;
     await this.client.end().catch(() => undefined);
   }
 }

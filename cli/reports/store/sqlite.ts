@@ -3,14 +3,16 @@
  * a second process waits for the first instead of failing, and `BEGIN IMMEDIATE` so two writers serialize on the
  * write lock and the second sees the first's reports as duplicates.
  *
- * Reports are written in batches: the first insert opens a transaction and `commit()` ends it. One commit per
- * report would cost a WAL write of every b-tree page it touched (about 1 ms per report here); the command
- * commits every couple of hundred reports, before archiving an IMAP message, and at the end. A report is never
- * half-stored: a write that fails rolls the whole open batch back (the command then stops, and the next run
- * reads the batch's inputs again), and a batch is only committed between reports. So a report needs no
- * savepoint of its own, which would cost a fifth of the write (each savepoint journals every page it touches
- * first; measured). A killed run loses at most the open batch, whose inputs are still there to be read again.
- * Commits survive a killed process in both modes; `durable` adds an fsync per commit (power loss).
+ * Reports are written in batches (sqlite-writer.ts): the first insert opens a transaction and `commit()` ends
+ * it. One commit per report would cost a WAL write of every b-tree page it touched (about 1 ms per report here);
+ * the command commits every couple of hundred reports, before archiving an IMAP message, and at the end. A
+ * killed run loses at most the open batch, whose inputs are still there to be read again. Commits survive a
+ * killed process in both modes; `durable` adds an fsync per commit (power loss).
+ *
+ * A run's first batch is written on the main thread's connection; once a run has written more than that, the
+ * writes move to a writer thread (sqlite-thread.ts) with its own connection, so that they overlap the reading and
+ * parsing of the next reports. Reads (the summary, the advisor's queries) stay on the main connection and first
+ * commit what the thread holds, so they see every report inserted before them, as on one connection.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,18 +22,13 @@ import type { ReportFilter } from "../../../reports/filter";
 import { UsageError } from "../../io";
 import { Migration, MIGRATIONS, MIGRATIONS_TABLE } from "./schema";
 import { storedCounts, summaryGroups, Query } from "./queries";
-import { childRows, INSERT_RESULTS, REPORT_COLUMNS, reportRow, ResultIds, SELECT_RESULTS, Value } from "./rows";
+import type { Value } from "./rows";
+import { BUSY_TIMEOUT_MS, configureConnection, SqliteWriter } from "./sqlite-writer";
+import { WriterThread } from "./sqlite-thread";
 import type { InsertResult, OpenOptions, ReportStore } from "./store";
 
-/**
- * The most rows one multi-row INSERT holds (SQLite allows 32,766 parameters; the widest child table has 11
- * columns). A report's rows go in as few statements as the binary digits of their number: one call per row
- * costs more than the row itself.
- */
-const MAX_ROWS_PER_STATEMENT = 32;
-
-/** How long a writer waits for another process's transaction before giving up. */
-const BUSY_TIMEOUT_MS = 60_000;
+/** Reports a run writes on the main thread before its writes move to the writer thread: one batch. */
+const THREAD_AFTER_REPORTS = 200;
 
 export function migrateSqlite(db: Database.Database, migrations: Migration[] = MIGRATIONS): number {
   let applied = 0;
@@ -57,10 +54,7 @@ export function openSqliteStore(file: string, opts: OpenOptions): ReportStore {
   let db: Database.Database;
   try {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma("journal_mode = WAL");
-    db.pragma(`synchronous = ${opts.durable ? "FULL" : "NORMAL"}`);
-    db.pragma("foreign_keys = ON");
+    configureConnection(db, opts.durable);
     migrateSqlite(db);
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -73,92 +67,81 @@ export function openSqliteStore(file: string, opts: OpenOptions): ReportStore {
     }
     throw new UsageError(`--db ${file}: the store cannot be opened (${message}). Is it a maildomain SQLite store, and can this user write to it and its folder?`);
   }
-  return new SqliteStore(db, file);
+  return new SqliteStore(db, file, opts);
 }
 
 class SqliteStore implements ReportStore {
-  private readonly insertReport: Database.Statement;
-  private readonly insertResults: Database.Statement;
-  private readonly selectResults: Database.Statement;
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly resultIds = new ResultIds();
-  private readonly resolveResults = (values: Value[]): number => {
-    this.insertResults.run(values);
-    return (this.selectResults.get(values) as { id: number }).id;
-  };
+  private readonly writer: SqliteWriter;
+  private thread?: Promise<WriterThread>;
+  private written = 0;
+  /** Moves on when a write fails, so that the thread refuses the rest of the failed batch (sqlite-thread.ts). */
+  private epoch = 0;
+  /** Writes sent to the thread and not yet answered. */
+  private readonly inThread = new Set<Promise<unknown>>();
 
   constructor(
     private readonly db: Database.Database,
     readonly location: string,
+    private readonly opts: OpenOptions,
   ) {
-    this.insertReport = db.prepare(
-      `INSERT INTO reports (${REPORT_COLUMNS.join(", ")}) VALUES (${REPORT_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (kind, org_key, report_id) DO NOTHING RETURNING id`,
-    );
-    this.insertResults = db.prepare(INSERT_RESULTS);
-    this.selectResults = db.prepare(SELECT_RESULTS);
-  }
-
-  private write(report: Report, source: string): InsertResult {
-    if (!this.db.inTransaction) this.db.exec("BEGIN IMMEDIATE");
-    const row = reportRow(report, source, new Date());
-    const inserted = this.insertReport.get(REPORT_COLUMNS.map((c) => row[c])) as { id: number } | undefined;
-    if (!inserted) return "duplicate";
-    const results = report.kind === "aggregate" ? this.resultIds.of(report, this.resolveResults) : [];
-    for (const t of childRows(report, inserted.id, results)) {
-      const width = t.columns.length;
-      let i = 0;
-      while (i < t.rows.length) {
-        let n = MAX_ROWS_PER_STATEMENT;
-        while (n > t.rows.length - i) n >>= 1;
-        // The values are copied into one array by hand: rows.slice().flat() and spreading the result into the
-        // call cost a tenth of the whole write (V8's generic flattening; measured).
-        const values: Value[] = new Array(width * n);
-        let k = 0;
-        for (const end = i + n; i < end; i++) for (const v of t.rows[i]) values[k++] = v;
-        this.statement(t.table, t.columns, n).run(values);
-      }
-    }
-    return "stored";
-  }
-
-  private statement(table: string, columns: string[], rows: number): Database.Statement {
-    const key = `${table}/${rows}`;
-    let s = this.statements.get(key);
-    if (!s) {
-      const tuple = `(${columns.map(() => "?").join(", ")})`;
-      s = this.db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(rows).fill(tuple).join(", ")}`);
-      this.statements.set(key, s);
-    }
-    return s;
+    this.writer = new SqliteWriter(db);
   }
 
   async insert(report: Report, source: string): Promise<InsertResult> {
+    const threshold = this.opts.writerThread === "always" ? 0 : this.opts.writerThread === "never" ? Infinity : THREAD_AFTER_REPORTS;
+    // The switch happens between batches: what the main connection wrote is committed by then.
+    if (!this.thread && this.written >= threshold && !this.writer.inBatch) this.thread = WriterThread.start(path.resolve(this.location), this.opts.durable);
+    this.written++;
+    if (!this.thread) return this.writer.insert(report, source);
+    const epoch = this.epoch;
+    const thread = await this.thread;
+    const written = thread.insert(report, source, epoch);
+    this.inThread.add(written);
     try {
-      return this.write(report, source);
+      return await written;
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec("ROLLBACK");
-      // The results rows the batch added are gone with it.
-      this.resultIds.clear();
+      if (this.epoch === epoch) this.epoch++;
       throw e;
+    } finally {
+      this.inThread.delete(written);
     }
   }
 
   async commit(): Promise<void> {
-    if (this.db.inTransaction) this.db.exec("COMMIT");
+    if (!this.thread) return this.writer.commit();
+    const thread = await this.thread;
+    // Every write sent before this commit, answered (a failed one has already told its caller).
+    await Promise.allSettled([...this.inThread]);
+    await thread.commit();
   }
 
-  readonly query: Query = async (sql: string, params: Value[]) => this.db.prepare(sql).all(...params) as Record<string, unknown>[];
+  /** Reads on the main connection see what the thread wrote once it is committed. */
+  private async readable(): Promise<void> {
+    if (this.thread) await this.commit();
+  }
 
-  stored(filter: ReportFilter) {
+  readonly query: Query = async (sql: string, params: Value[]) => {
+    await this.readable();
+    return this.db.prepare(sql).all(...params) as Record<string, unknown>[];
+  };
+
+  async stored(filter: ReportFilter) {
     return storedCounts(this.query, filter);
   }
 
-  summary(filter: ReportFilter) {
+  async summary(filter: ReportFilter) {
     return summaryGroups(this.query, filter);
   }
 
   async close(): Promise<void> {
-    await this.commit();
-    this.db.close();
+    try {
+      if (this.thread) {
+        const thread = await this.thread;
+        await Promise.allSettled([...this.inThread]);
+        await thread.close();
+      } else this.writer.commit();
+    } finally {
+      this.db.close();
+    }
   }
 }

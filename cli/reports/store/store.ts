@@ -49,6 +49,11 @@ export interface OpenOptions {
    * not yet on disk.
    */
   durable: boolean;
+  /**
+   * SQLite: where writes run. "auto" (the default): a run's first batch on the main thread, the rest in a writer
+   * thread, overlapping the parsing of the next reports; "always" and "never" for tests and measurements.
+   */
+  writerThread?: "auto" | "always" | "never";
 }
 
 /** The default store: a file in the working directory. */
