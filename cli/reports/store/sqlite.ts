@@ -25,7 +25,8 @@ import { storedCounts, summaryGroups, Query } from "./queries";
 import type { Value } from "./rows";
 import { BUSY_TIMEOUT_MS, configureConnection, SqliteWriter } from "./sqlite-writer";
 import { WriterThread } from "./sqlite-thread";
-import type { InsertResult, OpenOptions, ReportStore } from "./store";
+import type { Limits } from "../sources/limits";
+import type { InsertResult, OpenOptions, ReportStore, UnitOutcome } from "./store";
 
 /** Reports a run writes on the main thread before its writes move to the writer thread: one batch. */
 const THREAD_AFTER_REPORTS = 200;
@@ -73,6 +74,8 @@ export function openSqliteStore(file: string, opts: OpenOptions): ReportStore {
 class SqliteStore implements ReportStore {
   private readonly writer: SqliteWriter;
   private thread?: Promise<WriterThread>;
+  /** The thread once it has started. */
+  private started?: WriterThread;
   private written = 0;
   /** Moves on when a write fails, so that the thread refuses the rest of the failed batch (sqlite-thread.ts). */
   private epoch = 0;
@@ -90,20 +93,33 @@ class SqliteStore implements ReportStore {
   async insert(report: Report, source: string): Promise<InsertResult> {
     const threshold = this.opts.writerThread === "always" ? 0 : this.opts.writerThread === "never" ? Infinity : THREAD_AFTER_REPORTS;
     // The switch happens between batches: what the main connection wrote is committed by then.
-    if (!this.thread && this.written >= threshold && !this.writer.inBatch) this.thread = WriterThread.start(path.resolve(this.location), this.opts.durable);
+    if (!this.thread && this.written >= threshold && !this.writer.inBatch) {
+      this.thread = WriterThread.start(path.resolve(this.location), this.opts.durable);
+      this.thread.then((t) => (this.started = t), () => undefined);
+    }
     this.written++;
     if (!this.thread) return this.writer.insert(report, source);
     const epoch = this.epoch;
     const thread = await this.thread;
-    const written = thread.insert(report, source, epoch);
-    this.inThread.add(written);
+    return this.inFlight(thread.insert(report, source, epoch), epoch);
+  }
+
+  /** A whole input for the writer thread to read and write, when it has nothing queued (sqlite-thread.ts). */
+  offerUnit(bytes: Buffer, source: string, limits: Limits): Promise<UnitOutcome> | undefined {
+    if (!this.started?.idle) return undefined;
+    this.written++;
+    return this.inFlight(this.started.read(bytes, source, limits, this.epoch), this.epoch);
+  }
+
+  private async inFlight<T>(request: Promise<T>, epoch: number): Promise<T> {
+    this.inThread.add(request);
     try {
-      return await written;
+      return await request;
     } catch (e) {
       if (this.epoch === epoch) this.epoch++;
       throw e;
     } finally {
-      this.inThread.delete(written);
+      this.inThread.delete(request);
     }
   }
 

@@ -15,9 +15,19 @@ import type { Report, ReportKind } from "../../../reports/model";
 import type { ReportFilter } from "../../../reports/filter";
 import type { SummaryGroups } from "../../../reports/summary";
 import type { Query } from "./queries";
+import type { Limits } from "../sources/limits";
+import type { ReportFinding } from "../../../reports/findings";
 import { UsageError } from "../../io";
 
 export type InsertResult = "stored" | "duplicate";
+
+/** What a store that read a whole input itself (`offerUnit`) found: counted as if the caller had read it. */
+export interface UnitOutcome {
+  findings: ReportFinding[];
+  rejected: number;
+  /** Each report's kind, identity (report-digest.ts) and whether it was new. */
+  reports: { kind: ReportKind; digest: string; result: InsertResult }[];
+}
 
 export interface ReportStore {
   /** Where the store is, for messages (a PostgreSQL URL without its password). */
@@ -29,6 +39,12 @@ export interface ReportStore {
   insert(report: Report, source: string): Promise<InsertResult>;
   /** Make every report written so far durable. */
   commit(): Promise<void>;
+  /**
+   * Take a whole input (a file's bytes) to extract and write on the store's own thread, when that thread has
+   * nothing else to do; undefined when it will not (then the caller reads the input itself). SQLite's writer
+   * thread does, so that both cores parse during a large run.
+   */
+  offerUnit?(bytes: Buffer, source: string, limits: Limits): Promise<UnitOutcome> | undefined;
   /** Stored reports per kind within the filter. */
   stored(filter: ReportFilter): Promise<Record<ReportKind, number>>;
   /** The grouped rows the summary is built from. */
