@@ -13,9 +13,17 @@
  */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/**
+ * Printable ASCII only (PLAIN), or with the tabs and line feeds output is laid out with (LAID_OUT): nothing in it
+ * to escape. One pass of these simple classes is much cheaper than UNSAFE's alternatives with their look-arounds
+ * (a 10 MB report summary: 8 ms against 90 ms; npm run bench:reports), and it is what nearly all output is.
+ */
+const PLAIN = /^[\x20-\x7e]*$/;
+const LAID_OUT = /^[\t\n\x20-\x7e]*$/;
+
 /** `text` with every unsafe character replaced by what `escape` makes of it. */
 export function replaceUnsafe(text: string, escape: (c: string) => string): string {
-  return text.replace(UNSAFE, escape);
+  return PLAIN.test(text) ? text : text.replace(UNSAFE, escape);
 }
 
 /** `text` with every unsafe character as `\DDD` escapes of its UTF-8 octets. */
@@ -42,7 +50,7 @@ export const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toStri
  * out with. One boundary for the whole output, so no table cell or message can be forgotten.
  */
 export function terminalText(text: string): string {
-  return replaceUnsafe(text, (c) => (c === "\n" || c === "\t" ? c : printable(c)));
+  return LAID_OUT.test(text) ? text : replaceUnsafe(text, (c) => (c === "\n" || c === "\t" ? c : printable(c)));
 }
 
 /**
@@ -51,5 +59,7 @@ export function terminalText(text: string): string {
  * escapes C0 controls in strings itself, so the only raw line breaks left are the layout's.
  */
 export function jsonText(json: string): string {
-  return replaceUnsafe(json, (c) => (c === "\n" ? c : unicodeEscape(c)));
+  // A raw tab cannot be in JSON.stringify's output (it escapes it in strings and indents with spaces), so a tab
+  // here comes from elsewhere and is escaped.
+  return /^[\n\x20-\x7e]*$/.test(json) ? json : replaceUnsafe(json, (c) => (c === "\n" ? c : unicodeEscape(c)));
 }
