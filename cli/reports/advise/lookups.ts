@@ -9,7 +9,8 @@
  *   project's one SPF evaluation
  *   (mailauth, `evaluateSpf` of cli/check/spf.ts) through a resolver that answers what the plan declares from
  *   the plan (the SPF record itself, the domain's MX for an `mx` term, includes the plan publishes) and
- *   everything else from DNS.
+ *   everything else from DNS; once per class of IPs the record cannot tell apart (spf-classes.ts), when it has
+ *   such classes.
  */
 import * as ipaddr from "ipaddr.js";
 import type { Declaration, DomainEvidence, IpFacts } from "../../../reports/advisor";
@@ -20,6 +21,7 @@ import type { DnsClient, MailauthResolver } from "../../check/dns/resolver";
 import { reverseName } from "../../check/rdns";
 import { evaluateSpf } from "../../check/spf";
 import { pool } from "../../pool";
+import { spfClasses } from "./spf-classes";
 
 export interface LookupOptions {
   rdns: boolean;
@@ -134,15 +136,26 @@ async function declaredSpfOf(
     const results = new Map<string, string>();
     out.set(ev.domain, results);
     const resolver = declaredResolver(declaration, dns.resolverFunction());
+    // The IPs the record cannot tell apart share one evaluation (the first of its class; the others wait for it).
+    const classOf = await spfClasses(ev.domain, resolver);
+    const byClass = new Map<string, Promise<string>>();
     const errors = new Map<string, number>();
     const bySize = [...ev.sources].sort((a, b) => b.messages - a.messages || a.ip.localeCompare(b.ip));
     const evaluated = bySize.slice(0, opts.spfLimit);
     await pool(evaluated, PARALLEL, async (s) => {
       if (!ipaddr.isValid(s.ip)) return;
       const key = `${spf}\u0000${s.ip}`;
-      let result = memo.get(key);
-      if (result !== undefined) stats.spfReused++;
-      else {
+      const cls = classOf?.(s.ip);
+      const known = memo.get(key);
+      let result: string;
+      if (known !== undefined || (cls !== undefined && byClass.has(cls))) {
+        result = known ?? (await byClass.get(cls!)!);
+        stats.spfReused++;
+        if (cls !== undefined && !byClass.has(cls)) byClass.set(cls, Promise.resolve(result));
+      } else {
+        // The first IP of its class: the others of the class wait for this evaluation.
+        let settle: (r: string) => void = () => undefined;
+        if (cls !== undefined) byClass.set(cls, new Promise<string>((resolve) => (settle = resolve)));
         const asked: { name: string; type: string; answer?: unknown }[] = [];
         const recording: MailauthResolver = async (name, type) => {
           const q: { name: string; type: string; answer?: unknown } = { name, type };
@@ -151,6 +164,7 @@ async function declaredSpfOf(
           return q.answer;
         };
         result = (await evaluateSpf(ev.domain, s.ip, recording)).result;
+        settle(result);
         stats.spfEvaluations++;
         if (domainIndependent(ev.domain, asked)) memo.set(key, result);
       }
