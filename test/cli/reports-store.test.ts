@@ -400,3 +400,14 @@ test.each(["never", "always"] as const)("a SQLite write that fails in the middle
     expect(await rows(`SELECT COUNT(*) AS n FROM ${table} WHERE report NOT IN (${ids})`)).toEqual([{ n: 0 }]);
   }
 });
+
+test("a writer thread that cannot open the store fails the writes sent to it, and closing the store still succeeds", async () => {
+  const db = await sqlite.fresh();
+  const store = await openStore(db, { durable: false, writerThread: "always" });
+  // The thread opens the file by its path: with its folder gone, it cannot (the main connection's is still open).
+  fs.rmSync(path.dirname(db), { recursive: true, force: true });
+  const refused = /^the store's writer thread cannot open .*reports\.sqlite: Cannot open database because the directory does not exist$/;
+  await expect(store.insert(sampleAggregate(), "a.xml").catch((e: Error) => e.message)).resolves.toMatch(refused);
+  await expect(store.insert(sampleAggregate({ reportId: "2" }), "b.xml").catch((e: Error) => e.message)).resolves.toMatch(refused);
+  await expect(store.close()).resolves.toBeUndefined();
+});

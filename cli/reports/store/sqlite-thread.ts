@@ -79,7 +79,14 @@ export class WriterThread {
     const module = __filename;
     const input: ThreadInput = { file, durable, module, ownSources: ownSourcesLoader(module) };
     const thread = new WriterThread(new Worker(BOOTSTRAP, { eval: true, workerData: input }));
-    await thread.call({ op: "commit" });
+    try {
+      await thread.call({ op: "commit" });
+    } catch (e) {
+      // It could not open the store: nothing will use it, and a live thread would keep the process running.
+      thread.worker.removeAllListeners("exit");
+      await thread.worker.terminate();
+      throw new Error(`the store's writer thread cannot open ${file}: ${(e as Error).message}`, { cause: e });
+    }
     return thread;
   }
 

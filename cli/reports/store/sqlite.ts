@@ -152,9 +152,11 @@ class SqliteStore implements ReportStore {
   async close(): Promise<void> {
     try {
       if (this.thread) {
-        const thread = await this.thread;
+        // A thread that failed to start has already failed every write sent to it (and the run with them): there
+        // is nothing of it to close, and its error is not this call's to report again.
+        const thread = await this.thread.catch(() => undefined);
         await Promise.allSettled([...this.inThread]);
-        await thread.close();
+        await thread?.close();
       } else this.writer.commit();
     } finally {
       this.db.close();
