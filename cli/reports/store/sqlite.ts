@@ -77,10 +77,10 @@ class SqliteStore implements ReportStore {
   /** The thread once it has started. */
   private started?: WriterThread;
   private written = 0;
+  /** Reports written on the main connection before the writes move to the thread. */
+  private readonly threadAfter: number;
   /** Moves on when a write fails, so that the thread refuses the rest of the failed batch (sqlite-thread.ts). */
   private epoch = 0;
-  /** Writes sent to the thread and not yet answered. */
-  private readonly inThread = new Set<Promise<unknown>>();
 
   constructor(
     private readonly db: Database.Database,
@@ -88,12 +88,12 @@ class SqliteStore implements ReportStore {
     private readonly opts: OpenOptions,
   ) {
     this.writer = new SqliteWriter(db);
+    this.threadAfter = opts.writerThread === "always" ? 0 : opts.writerThread === "never" ? Infinity : THREAD_AFTER_REPORTS;
   }
 
   async insert(report: Report, source: string): Promise<InsertResult> {
-    const threshold = this.opts.writerThread === "always" ? 0 : this.opts.writerThread === "never" ? Infinity : THREAD_AFTER_REPORTS;
     // The switch happens between batches: what the main connection wrote is committed by then.
-    if (!this.thread && this.written >= threshold && !this.writer.inBatch) {
+    if (!this.thread && this.written >= this.threadAfter && !this.writer.inBatch) {
       this.thread = WriterThread.start(path.resolve(this.location), this.opts.durable);
       this.thread.then((t) => (this.started = t), () => undefined);
     }
@@ -112,23 +112,18 @@ class SqliteStore implements ReportStore {
   }
 
   private async inFlight<T>(request: Promise<T>, epoch: number): Promise<T> {
-    this.inThread.add(request);
     try {
       return await request;
     } catch (e) {
       if (this.epoch === epoch) this.epoch++;
       throw e;
-    } finally {
-      this.inThread.delete(request);
     }
   }
 
+  /** On the thread, a commit covers every write sent before it: the thread handles requests in the order sent. */
   async commit(): Promise<void> {
     if (!this.thread) return this.writer.commit();
-    const thread = await this.thread;
-    // Every write sent before this commit, answered (a failed one has already told its caller).
-    await Promise.allSettled([...this.inThread]);
-    await thread.commit();
+    await (await this.thread).commit();
   }
 
   /** Reads on the main connection see what the thread wrote once it is committed. */
@@ -155,7 +150,6 @@ class SqliteStore implements ReportStore {
         // A thread that failed to start has already failed every write sent to it (and the run with them): there
         // is nothing of it to close, and its error is not this call's to report again.
         const thread = await this.thread.catch(() => undefined);
-        await Promise.allSettled([...this.inThread]);
         await thread?.close();
       } else this.writer.commit();
     } finally {
