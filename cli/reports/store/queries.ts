@@ -113,6 +113,13 @@ export async function summaryGroups(query: Query, filter: ReportFilter): Promise
 /** Tuple keys for the maps below: NUL-separated, a null field distinct from every string. */
 const key = (...parts: (string | null)[]) => parts.map((p) => (p === null ? "\u0001" : `=${p}`)).join("\u0000");
 
+/** Add `messages` to the group under `k`, made by `make` (with 0 messages) the first time. */
+function addMessages<G extends { messages: number }>(groups: Map<string, G>, k: string, make: () => G, messages: number): void {
+  let g = groups.get(k);
+  if (!g) groups.set(k, (g = make()));
+  g.messages += messages;
+}
+
 /** Strings in the byte order of SQLite's BINARY collation (UTF-8 bytes; UTF-16 units agree except above U+D7FF), null first. */
 const order = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 const byFields =
@@ -137,18 +144,10 @@ function recordGroups(rows: Record<string, unknown>[], resultRows: Record<string
   const dkim = new Map<string, SummaryGroups["dkim"][number]>();
   const results = new Map<number, Record<string, unknown>>();
   for (const r of resultRows) results.set(n(r.id), r);
-  const addSpf = (domain: string, ip: string, spfDomain: string, scope: string | null, result: string, messages: number) => {
-    const k = key(domain, ip, spfDomain, scope, result);
-    const g = spf.get(k);
-    if (g) g.messages += messages;
-    else spf.set(k, { domain, ip, spfDomain, scope, result, messages });
-  };
-  const addDkim = (domain: string, ip: string, dkimDomain: string, selector: string | null, result: string, messages: number) => {
-    const k = key(domain, ip, dkimDomain, selector, result);
-    const g = dkim.get(k);
-    if (g) g.messages += messages;
-    else dkim.set(k, { domain, ip, dkimDomain, selector, result, messages });
-  };
+  const addSpf = (domain: string, ip: string, spfDomain: string, scope: string | null, result: string, messages: number) =>
+    addMessages(spf, key(domain, ip, spfDomain, scope, result), () => ({ domain, ip, spfDomain, scope, result, messages: 0 }), messages);
+  const addDkim = (domain: string, ip: string, dkimDomain: string, selector: string | null, result: string, messages: number) =>
+    addMessages(dkim, key(domain, ip, dkimDomain, selector, result), () => ({ domain, ip, dkimDomain, selector, result, messages: 0 }), messages);
   for (const r of rows) {
     const domain = s(r.domain);
     const ip = s(r.ip);
@@ -168,10 +167,7 @@ function recordGroups(rows: Record<string, unknown>[], resultRows: Record<string
     if (dkimPass) g.dkimPass! += messages;
     if (n(x.forwarded)) g.forwarded! += messages;
     if (n(x.other_from)) g.subdomain! += messages;
-    const dk = key(domain, ip, s(x.disposition));
-    const d = dispositions.get(dk);
-    if (d) d.messages += messages;
-    else dispositions.set(dk, { domain, ip, disposition: s(x.disposition), messages });
+    addMessages(dispositions, key(domain, ip, s(x.disposition)), () => ({ domain, ip, disposition: s(x.disposition), messages: 0 }), messages);
     // '' in a results row is an absent scope or selector (schema.ts, RESULT_COLUMNS).
     if (n(x.has_spf)) addSpf(domain, ip, s(x.spf_domain), s(x.spf_scope) || null, s(x.spf_result), messages);
     if (n(x.has_dkim)) addDkim(domain, ip, s(x.dkim_domain), s(x.dkim_selector) || null, s(x.dkim_result), messages);
