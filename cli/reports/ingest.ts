@@ -64,8 +64,8 @@ export class Ingest {
     // A message to archive is read here: its reports must be committed before it moves, one message at a time.
     const offered = unit.bytes && !unit.archive ? this.store.offerUnit?.(unit.bytes, unit.source, this.limits) : undefined;
     if (offered) {
-      this.track(offered.then((outcome) => this.counted(n, outcome), (e: Error) => void (this.failure ??= this.writeFailure(unit.source, e))));
-      await this.afterWrite(1);
+      this.trackWrite(offered, unit.source, (outcome) => this.counted(n, outcome));
+      await this.afterWrite();
       return this.endOfUnit();
     }
     let reports = 0;
@@ -77,9 +77,9 @@ export class Ingest {
       for (const { report, source } of x.reports) {
         const kind = report.kind;
         const digest = reportDigest(report);
-        this.track(this.store.insert(report, source).then((result) => this.count(kind, digest, result), (e: Error) => void (this.failure ??= this.writeFailure(source, e))));
+        this.trackWrite(this.store.insert(report, source), source, (result) => this.count(kind, digest, result));
         reports++;
-        await this.afterWrite(1);
+        await this.afterWrite();
       }
     }
     if (unit.archive && reports > 0 && rejected === 0 && !hasError(findings)) {
@@ -130,10 +130,9 @@ export class Ingest {
     for (const r of outcome.reports) this.count(r.kind, r.digest, r.result);
   }
 
-  /** After sending a write: batch bookkeeping, a full window waits, a failure stops the run. */
-  private async afterWrite(reports: number): Promise<void> {
-    if (this.pending === 0) this.pendingSince = this.now();
-    this.pending += reports;
+  /** After sending a write (one report, or one input the store reads): batch bookkeeping, a full window waits, a failure stops the run. */
+  private async afterWrite(): Promise<void> {
+    if (this.pending++ === 0) this.pendingSince = this.now();
     if (this.inFlight.size >= WINDOW) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
   }
@@ -144,6 +143,11 @@ export class Ingest {
       this.track(this.store.commit().catch((e: Error) => void (this.failure ??= this.commitFailure(e))));
       this.pending = 0;
     }
+  }
+
+  /** A write in flight: its outcome counted when it arrives, a failure kept as the error the run stops with. */
+  private trackWrite<T>(write: Promise<T>, source: string, done: (outcome: T) => void): void {
+    this.track(write.then(done, (e: Error) => void (this.failure ??= this.writeFailure(source, e))));
   }
 
   private writeFailure(source: string, e: Error): UsageError {
