@@ -79,20 +79,29 @@ export async function generate(dir: string, n: number): Promise<{ records: numbe
 // ---------------------------------------------------------------------------------------------------------------
 // Child processes: one measured run each.
 
-async function childIngest(dir: string, db: string): Promise<ChildResult> {
+/**
+ * One `maildomain reports DIR --db DB --json --no-advice` run in this process, timed (wall and CPU); `domain`
+ * filters the summary printed at the end. Part 1's measurement: the advice is timed on its own
+ * (bench-reports-advice.ts).
+ */
+async function timedRun(dir: string, db: string, domain: string[]): Promise<{ ms: number; cpuMs: number; reports: number }> {
   const { runReports } = await import("../cli/reports/command");
   const out: string[] = [];
   const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, stdoutIsTTY: false, stderrIsTTY: false };
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
-  // Part 1's measurement: reading and the summary; the advice is timed on its own (bench-reports-advice.ts).
-  const code = await runReports({ sources: [dir], db, json: true, domain: [], advice: false }, io);
+  const code = await runReports({ sources: [dir], db, json: true, domain, advice: false }, io);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(c0);
   const doc = JSON.parse(out.join(""));
   if (code !== 0 || doc.findings.length) throw new Error(`ingest failed (exit ${code}): ${JSON.stringify(doc.findings.slice(0, 3))}`);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, reports: doc.reports.aggregate };
+}
+
+async function childIngest(dir: string, db: string): Promise<ChildResult> {
+  const run = await timedRun(dir, db, []);
   const records = Number(execFileSync(process.execPath, ["-e", `const D=require("better-sqlite3");console.log(new D(${JSON.stringify(db)},{readonly:true}).prepare("SELECT COUNT(*) n FROM aggregate_records").get().n)`]).toString());
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, reports: doc.reports.aggregate, records, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { ...run, records, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /**
@@ -101,26 +110,15 @@ async function childIngest(dir: string, db: string): Promise<ChildResult> {
  * held; a report kept anywhere (a cache, a list) would be, and would grow with the run.
  */
 async function childMemory(dir: string, db: string): Promise<ChildResult> {
-  const { runReports } = await import("../cli/reports/command");
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("the memory child needs node --expose-gc");
   let held = 0;
-  const sample = () => {
+  const timer = setInterval(() => {
     gc();
     held = Math.max(held, process.memoryUsage().heapUsed);
-  };
-  const timer = setInterval(sample, 100);
-  const out: string[] = [];
-  const io = { stdout: (t: string) => void out.push(t), stderr: () => undefined, stdoutIsTTY: false, stderrIsTTY: false };
-  const t0 = process.hrtime.bigint();
-  const c0 = process.cpuUsage();
-  const code = await runReports({ sources: [dir], db, json: true, domain: ["none.invalid"], advice: false }, io);
-  clearInterval(timer);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const cpu = process.cpuUsage(c0);
-  const doc = JSON.parse(out.join(""));
-  if (code !== 0 || doc.findings.length) throw new Error(`memory run failed (exit ${code})`);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, reports: doc.reports.aggregate, records: 0, maxRssMb: process.resourceUsage().maxRSS / 1024, heldMb: held / 1e6 };
+  }, 100);
+  const run = await timedRun(dir, db, ["none.invalid"]).finally(() => clearInterval(timer));
+  return { ...run, records: 0, maxRssMb: process.resourceUsage().maxRSS / 1024, heldMb: held / 1e6 };
 }
 
 async function childBaseline(dir: string): Promise<ChildResult> {
